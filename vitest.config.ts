@@ -1,0 +1,10 @@
+// Vitest configuration: tests live in tests/, mirroring the source folders.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
