@@ -1,0 +1,115 @@
+// The contract a scenario implements: its layout, sensors, success test, suggested costs and scripted baseline.
+import type { Rng } from './rng.ts';
+
+export interface Vec {
+  x: number;
+  y: number;
+}
+
+export interface Pose extends Vec {
+  angle: number;
+}
+
+/** An axis-aligned static wall, by centre and size, in pixels. */
+export interface WallSpec {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A movable block: a box or a T made of two boxes. */
+export interface BlockSpec extends Pose {
+  shape: 'box' | 't';
+  /** Bar length of the T, or the box side, in pixels. */
+  size: number;
+}
+
+/** Everything that varies per episode, drawn by a sim from the episode's RNG. */
+export interface SceneSpec {
+  walls: WallSpec[];
+  agents: Vec[];
+  /** One goal per agent, or one shared by all. */
+  goals: Vec[];
+  blocks: BlockSpec[];
+  /** Target pose per block. */
+  targets: Pose[];
+  food: Vec[];
+  /** Sim-specific numbers (for instance the door's position) that scripted controllers may read. */
+  meta: Record<string, number>;
+}
+
+export interface BodyState extends Pose {
+  vx: number;
+  vy: number;
+}
+
+/** Ground truth of the world after a step: for evaluation, recording and scripted controllers only. */
+export interface WorldState {
+  step: number;
+  scene: SceneSpec;
+  agents: BodyState[];
+  blocks: BodyState[];
+  goals: Vec[];
+  food: Vec[];
+  /** Sim-specific running totals, such as food eaten. */
+  counters: Record<string, number>;
+}
+
+export interface AgentBodySpec {
+  radius: number;
+  /** Acceleration at full actuation, in pixels per step squared. */
+  maxAccel: number;
+  /** Air friction per step; with maxAccel it sets the top speed. */
+  frictionAir: number;
+}
+
+export interface SensorSpec {
+  rays: number;
+  /** Rangefinder reach in pixels. */
+  rayLength: number;
+  /** Egocentric occupancy grid: size × size cells of `cell` pixels centred on the agent. */
+  grid: { size: number; cell: number };
+}
+
+/** An extra named observation feature a sim declares (e.g. block pose in push). */
+export interface SimFeature {
+  name: string;
+  /** @returns the value for the given agent, already normalised to about [-1, 1] */
+  read(state: WorldState, agent: number, sim: SimDefinition): number;
+}
+
+export type ScriptedController = (state: WorldState) => Float32Array[];
+
+export interface SuggestedCost {
+  /** A registered intrinsic cost's name. */
+  name: string;
+  weight: number;
+}
+
+export interface SimDefinition {
+  name: string;
+  description: string;
+  arena: { width: number; height: number };
+  /** Episode length: the episode is truncated after this many steps. */
+  maxSteps: number;
+  agentCount: number;
+  body: AgentBodySpec;
+  sensors: SensorSpec;
+  /** Success radius or tolerance, documented per sim. */
+  build(rng: Rng): SceneSpec;
+  /** The point the goal-relative sensor of an agent points at; defaults to the agent's goal. */
+  goalOf?(state: WorldState, agent: number): Vec;
+  /** Sim rules applied after physics each step (e.g. eating and respawning food). */
+  afterStep?(state: WorldState, rng: Rng): void;
+  success(state: WorldState): boolean;
+  features?: SimFeature[];
+  suggestedCosts: SuggestedCost[];
+  /** A hand-written controller for this episode's scene: the baseline and the tests' driver. */
+  scripted(scene: SceneSpec): ScriptedController;
+}
+
+/** Identity helper that type-checks a sim definition. */
+export function defineSim(sim: SimDefinition): SimDefinition {
+  return sim;
+}
