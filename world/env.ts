@@ -27,6 +27,9 @@ export interface StepResult extends ResetResult {
   truncated: boolean;
 }
 
+/** The features every observation starts with, in this order; rays, sim features and the grid follow. */
+export const CORE_FEATURES = ['agent.x', 'agent.y', 'agent.vx', 'agent.vy', 'agent.angle', 'goal.dx', 'goal.dy'] as const;
+
 /** Action dimensions: force along x and y, each in [-1, 1] of the body's maximum. */
 export const ACTION_SIZE = 2;
 
@@ -49,7 +52,7 @@ export class Env {
     this.rng = new Rng(options.seed ?? 0);
     const { rays, grid } = sim.sensors;
     this.observationLayout = new FeatureLayout([
-      ...['agent.x', 'agent.y', 'agent.vx', 'agent.vy', 'agent.angle', 'goal.dx', 'goal.dy'].map((name) => ({ name, size: 1 })),
+      ...CORE_FEATURES.map((name) => ({ name, size: 1 })),
       ...Array.from({ length: rays }, (_, k) => ({ name: `ray.${k}`, size: 1 })),
       ...(sim.features ?? []).map((f) => ({ name: f.name, size: 1 })),
       { name: 'grid', size: grid.size * grid.size },
@@ -161,10 +164,10 @@ export class Env {
     const { sensors, arena } = this.sim;
     const obstacles = obstaclesOf([...physics.agents, ...physics.blocks], [...this.staticObstacles]);
     const layout = this.observationLayout;
-    const rayOffset = layout.slice('ray.0').offset;
+    const rayOffset = CORE_FEATURES.length;
+    const featureOffset = rayOffset + sensors.rays;
     const gridOffset = layout.slice('grid').offset;
     const features = this.sim.features ?? [];
-    const featureOffset = features.length > 0 ? layout.slice(features[0]!.name).offset : 0;
     const cx = arena.width / 2;
     const cy = arena.height / 2;
     return state.agents.map((a, i) => {

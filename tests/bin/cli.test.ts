@@ -1,0 +1,64 @@
+// Smoke tests of the `autonomy` CLI as a user runs it: JSON summaries, recordings and clear errors.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readRecording } from '../../world/recording.ts';
+
+const run = promisify(execFile);
+const bin = path.resolve('bin/autonomy.js');
+
+async function autonomy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [bin, ...args], { env: { ...process.env, AUTONOMY_BACKEND: 'cpu' } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const lastJson = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+
+describe('autonomy CLI', () => {
+  it('run --json prints the summary fields on the last line of stdout', async () => {
+    const { code, stdout } = await autonomy('run', 'reach', '--agent', 'scripted', '--episodes', '3', '--seed', '5', '--json');
+    expect(code).toBe(0);
+    const summary = lastJson(stdout);
+    expect(summary).toMatchObject({ sim: 'reach', agent: 'scripted', episodes: 3, seed: 5, backend: 'cpu', successRate: 1 });
+    expect(summary.meanSteps).toBeGreaterThan(0);
+    expect(summary.stepsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('run --record writes a readable recording', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-cli-')), 'run.jsonl');
+    const { code } = await autonomy('run', 'two-rooms', '--agent', 'random', '--episodes', '1', '--record', file, '--json');
+    expect(code).toBe(0);
+    const rec = readRecording(file);
+    expect(rec.header.sim).toBe('two-rooms');
+    expect(rec.records.filter((r) => r.type === 'tick')).toHaveLength(200);
+  });
+
+  it('list --json names every sim', async () => {
+    const { code, stdout } = await autonomy('list', '--json');
+    expect(code).toBe(0);
+    const names = (lastJson(stdout).sims as { name: string }[]).map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['reach', 'two-rooms']));
+  });
+
+  it.each([
+    [['run', 'nope'], /unknown sim 'nope'; available sims: reach/],
+    [['run', 'reach', '--episodes', '-3'], /expected a positive integer, got '-3'/],
+    [['run', 'reach', '--episodes', '2.5'], /expected a positive integer, got '2.5'/],
+    [['run', 'reach', '--seed', 'abc'], /expected an integer seed/],
+    [['run', 'reach', '--agent', 'foo'], /Allowed choices are random, scripted/],
+    [['run', 'reach', '--backend', 'gpu'], /unknown backend 'gpu'; choose one of auto, tensorflow, wasm, cpu/],
+    [['run', 'reach', '--record', '/nonexistent-dir/x.jsonl'], /does not exist/],
+  ])('refuses %j with a clear message and a non-zero exit', async (args, message) => {
+    const { code, stderr } = await autonomy(...args);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(message);
+  });
+});
