@@ -49,6 +49,7 @@ function createBlock(spec: BlockSpec, index: number): Matter.Body {
     const thick = spec.size / 4;
     const bar = Bodies.rectangle(0, -spec.size / 2 + thick / 2, spec.size, thick);
     const stem = Bodies.rectangle(0, thick / 2, thick, spec.size - thick);
+    // A compound body takes its mass and inertia from its parts (default density 0.001), not from `options`.
     body = Body.create({ ...options, parts: [bar, stem] });
   }
   body.label = `block:${index}`;
