@@ -4,20 +4,18 @@ import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { RecordingWriter } from '../../world/recording.ts';
-import { randomPolicy, runEpisodes, scriptedPolicy, type PolicyFactory } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/rollout.ts';
+import { AGENTS, loadCostFiles, percentiles, preparePolicy, type AgentName } from '../agents.ts';
 import { parsePositiveInt, parseSeed } from '../options.ts';
 import { formatTable } from '../table.ts';
-
-export const AGENTS = ['random', 'scripted'] as const;
-type AgentName = (typeof AGENTS)[number];
-
-const policies: Record<AgentName, PolicyFactory> = { random: randomPolicy, scripted: scriptedPolicy };
 
 interface RunFlags {
   agent: AgentName;
   episodes: number;
   seed: number;
   record?: string;
+  checkpoint?: string;
+  cost: string[];
   json?: boolean;
   backend?: string;
 }
@@ -30,12 +28,16 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--agent <agent>', 'which agent acts').choices(AGENTS).default('scripted'))
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
+    .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (mode1)')
+    .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--record <file>', 'write a recording of every tick to this file')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
     .action(async (simName: string, flags: RunFlags) => {
       const sim = getSim(simName);
       const backend = await initBackend(flags.backend);
+      const extraCosts = await loadCostFiles(flags.cost);
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts });
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
         : undefined;
@@ -47,7 +49,7 @@ export function registerRun(program: Command): void {
       try {
         result = runEpisodes({
           sim,
-          policy: policies[flags.agent],
+          policy: prepared.policy,
           episodes: flags.episodes,
           seed: flags.seed,
           recorder,
@@ -56,6 +58,7 @@ export function registerRun(program: Command): void {
       } finally {
         bar?.stop();
         recorder?.close();
+        for (const agent of prepared.agents) agent.dispose();
       }
       const summary = {
         sim: sim.name,
@@ -66,15 +69,20 @@ export function registerRun(program: Command): void {
         successRate: result.successRate,
         meanSteps: result.meanSteps,
         stepsPerSecond: Math.round(result.stepsPerSecond),
+        meanCost: prepared.meanCost(),
+        msPerDecision: percentiles(prepared.decisionMs()),
         ...(flags.record ? { recording: flags.record } : {}),
       };
       if (flags.json) {
         console.log(JSON.stringify(summary));
         return;
       }
-      console.log(formatTable(['sim', 'agent', 'episodes', 'seed', 'backend', 'success', 'mean steps', 'steps/s'], [
-        [summary.sim, summary.agent, summary.episodes, summary.seed, backend, `${(100 * summary.successRate).toFixed(0)} %`, summary.meanSteps, summary.stepsPerSecond],
+      const { median, p95 } = summary.msPerDecision;
+      console.log(formatTable(['sim', 'agent', 'episodes', 'seed', 'backend', 'success', 'mean steps', 'steps/s', 'ms/decision (median, p95)'], [
+        [summary.sim, summary.agent, summary.episodes, summary.seed, backend, `${(100 * summary.successRate).toFixed(0)} %`, summary.meanSteps, summary.stepsPerSecond, `${median.toFixed(3)}, ${p95.toFixed(3)}`],
       ]));
+      console.log();
+      console.log(formatTable(['intrinsic cost', 'weight', 'mean per tick'], Object.entries(summary.meanCost).map(([name, v]) => [name, prepared.weights[name] ?? 0, v])));
       if (flags.record) console.log(`recording: ${flags.record}`);
     });
 }

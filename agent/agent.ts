@@ -1,0 +1,228 @@
+// Assembles an agent from a validated config: the six modules, their ports, and a synchronous tick.
+import { BehaviorSubject, Subject, type Subscription } from 'rxjs';
+import type { FeatureLayout } from '../world/features.ts';
+import { Rng } from '../world/rng.ts';
+import type { SuggestedCost } from '../world/sim.ts';
+import { Actor, type Planner } from './actor/actor.ts';
+import { Policy } from './actor/policy.ts';
+import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
+import { Configurator } from './configurator/configurator.ts';
+import { builtinCosts } from './cost/builtins.ts';
+import { CostModule } from './cost/cost-module.ts';
+import { Critic } from './cost/critic.ts';
+import type { IntrinsicCost } from './cost/intrinsic.ts';
+import { ShortTermMemory } from './memory/short-term-memory.ts';
+import { PerceptionEncoder } from './perception/encoder.ts';
+import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
+import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { wireAgent } from './wiring.ts';
+import type { WorldModel } from './world-model/world-model.ts';
+import type * as tf from '@tensorflow/tfjs';
+
+export const ACTION_SIZE = 2;
+
+export interface AgentOptions {
+  /** The observation layout of the agent's body in its sim. */
+  layout: FeatureLayout;
+  /** The sim's suggested intrinsic costs and weights. */
+  suggestedCosts: readonly SuggestedCost[];
+  config?: AgentConfigInput;
+  /** User plug-in costs, loaded next to the built-ins. */
+  extraCosts?: readonly IntrinsicCost[];
+  worldModel?: WorldModel;
+  planner?: Planner;
+}
+
+/** Every intrinsic cost the agent can load by name. */
+export function costRegistry(extra: readonly IntrinsicCost[] = []): Map<string, IntrinsicCost> {
+  const registry = new Map<string, IntrinsicCost>();
+  for (const c of [...builtinCosts, ...extra]) {
+    if (registry.has(c.name)) throw new Error(`intrinsic cost '${c.name}' is defined twice; cost names must be unique`);
+    registry.set(c.name, c);
+  }
+  return registry;
+}
+
+/** The costs an agent loads: those the sim suggests, those the config weighs, and every plug-in. */
+export function loadCosts(suggested: readonly SuggestedCost[], config: AgentConfig, extra: readonly IntrinsicCost[] = []): IntrinsicCost[] {
+  const registry = costRegistry(extra);
+  const names = [...new Set([...suggested.map((s) => s.name), ...Object.keys(config.cost.weights), ...extra.map((c) => c.name)])];
+  return names.map((name) => {
+    const cost = registry.get(name);
+    if (!cost) throw new Error(`unknown intrinsic cost '${name}'; registered costs: ${[...registry.keys()].join(', ')}`);
+    return cost;
+  });
+}
+
+export class Agent {
+  readonly config: AgentConfig;
+  readonly perception: PerceptionEncoder;
+  readonly cost: CostModule;
+  readonly critic: Critic;
+  readonly actor: Actor;
+  private stm: ShortTermMemory;
+  readonly configurator: Configurator;
+  readonly worldModel: WorldModel | null;
+  readonly ports: AgentPorts;
+  /** Milliseconds from observation to action (perception, configurator, actor) of every tick so far. */
+  readonly decisionMs: number[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private episode = 0;
+  private tickIndex = 0;
+  private tickStarted = 0;
+  private lastAction: ActionMsg | null = null;
+  private lastCostMsg: CostMsg | null = null;
+
+  constructor(readonly options: AgentOptions) {
+    this.config = parseAgentConfig(options.config ?? {});
+    const rng = new Rng(this.config.seed);
+    const { layout } = options;
+    const costs = loadCosts(options.suggestedCosts, this.config, options.extraCosts);
+    this.cost = new CostModule(costs, layout);
+    this.perception = new PerceptionEncoder(layout, this.config.perception, rng.fork());
+    this.critic = new Critic(this.config.perception.latent, this.config.cost.criticHidden, rng.fork());
+    this.actor = new Actor(new Policy(this.config.perception.latent, this.config.actor.hidden, ACTION_SIZE, rng.fork()), options.planner ?? null);
+    this.stm = new ShortTermMemory({
+      capacity: this.config.memory.capacity,
+      observationSize: layout.size,
+      stateSize: this.config.perception.latent,
+      actionSize: ACTION_SIZE,
+      costNames: [...this.cost.names],
+    });
+    this.configurator = new Configurator(this.cost.names, options.suggestedCosts, this.config, layout);
+    this.worldModel = options.worldModel ?? null;
+
+    const observation$ = new Subject<ObservationMsg>();
+    const task$ = new Subject<Task>();
+    const settings$ = new BehaviorSubject<AgentSettings>(this.configurator.current);
+    const streams = wireAgent(
+      {
+        perceive: (values, settings) => this.configurator.perceive(values, settings),
+        encode: (perceived) => this.perception.encode(perceived),
+        act: (s, settings) => this.actor.act(s, settings),
+        cost: (perceived, action, settings) => {
+          const values = this.cost.evaluate(perceived, action, layout);
+          const terms = Object.fromEntries(this.cost.names.map((n, i) => [n, values[i]!]));
+          return { values, terms, total: this.cost.weighted(values, settings.weights) };
+        },
+      },
+      observation$,
+      settings$,
+    );
+    this.ports = { observation$, task$, settings$, ...streams };
+    this.subscriptions.push(
+      task$.subscribe((task) => settings$.next(this.configurator.configure(task))),
+      streams.action$.subscribe((a) => {
+        this.decisionMs.push(performance.now() - this.tickStarted);
+        this.lastAction = a;
+      }),
+      streams.cost$.subscribe((c) => {
+        this.lastCostMsg = c;
+      }),
+      streams.record$.subscribe((r) => this.memory.record(r)),
+    );
+  }
+
+  get memory(): ShortTermMemory {
+    return this.stm;
+  }
+
+  /** Replaces short-term memory with a restored one of the same shape. */
+  restoreMemory(memory: ShortTermMemory): void {
+    const want = JSON.stringify(this.stm.shape);
+    if (JSON.stringify(memory.shape) !== want) throw new Error(`restored memory has shape ${JSON.stringify(memory.shape)}; this agent needs ${want}`);
+    this.stm = memory;
+  }
+
+  /** Starts a new episode: the next ticks are recorded under a new episode id, from tick 0. */
+  beginEpisode(): void {
+    if (this.tickIndex > 0) this.endEpisode();
+    this.episode++;
+    this.tickIndex = 0;
+  }
+
+  /** Marks the last recorded tick as its episode's end. */
+  endEpisode(): void {
+    if (this.tickIndex > 0) this.memory.markDone();
+    this.tickIndex = 0;
+  }
+
+  /** One synchronous perception-action cycle. @returns the action [2] in [-1, 1] */
+  tick(observation: Float32Array): Float32Array {
+    this.lastAction = null;
+    this.tickStarted = performance.now();
+    this.ports.observation$.next({ episode: this.episode, tick: this.tickIndex, values: observation });
+    this.tickIndex++;
+    if (!this.lastAction) throw new Error('the agent produced no action for this tick');
+    return (this.lastAction as ActionMsg).action;
+  }
+
+  /** Changes the task (goal, weights, mode, horizon) from now on; the modules follow without retraining. */
+  setTask(task: Task): void {
+    this.ports.task$.next(task);
+  }
+
+  get settings(): AgentSettings {
+    return this.ports.settings$.value;
+  }
+
+  /** The cost breakdown of the latest tick. */
+  get lastCost(): CostMsg | null {
+    return this.lastCostMsg;
+  }
+
+  get lastMode(): 'mode1' | 'mode2' | null {
+    return this.lastAction?.mode ?? null;
+  }
+
+  /** Continues episode numbering after the episodes in a restored memory. */
+  resumeEpisodes(count: number): void {
+    this.episode = count;
+  }
+
+  /** Every trainable variable under a stable name, for checkpoints. */
+  namedVariables(): [string, tf.Variable][] {
+    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named];
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.perception.dispose();
+    this.actor.policy.dispose();
+    this.critic.dispose();
+  }
+}
+
+/** What an agent checkpoint's manifest carries so it can be rebuilt. */
+export interface AgentCheckpointMeta {
+  kind: 'agent';
+  sim: string;
+  config: AgentConfig;
+  costNames: string[];
+  features: string[];
+}
+
+/** Saves the agent's networks, memory and config atomically into `dir`. */
+export function saveAgent(dir: string, agent: Agent, sim: string): void {
+  const meta: AgentCheckpointMeta = {
+    kind: 'agent',
+    sim,
+    config: agent.config,
+    costNames: [...agent.cost.names],
+    features: agent.options.layout.names,
+  };
+  saveCheckpoint(dir, meta as unknown as Record<string, unknown>, agent.namedVariables(), agent.memory);
+}
+
+/** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
+export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, sim: string): Agent {
+  const checkpoint = loadCheckpoint(dir);
+  const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
+  if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
+  if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
+  if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
+  const agent = new Agent({ ...options, config: meta.config });
+  assignVariables(checkpoint, agent.namedVariables(), dir);
+  if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
+  return agent;
+}

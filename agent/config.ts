@@ -1,0 +1,64 @@
+// The agent's configuration: one zod schema with documented defaults, parsed once and frozen.
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const MODES = ['mode1', 'mode2', 'auto'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const AgentConfigSchema = z.strictObject({
+  seed: int(0, 2 ** 32 - 1).default(0).describe('Seed of every random draw of the agent (weights, sampling).'),
+  perception: z
+    .strictObject({
+      latent: int(2, 1024).default(32).describe('Size of the representation s.'),
+      hidden: int(1, 4096).default(128).describe('Width of the fusion layer.'),
+      branch: int(1, 4096).default(64).describe('Width of the vector-feature and grid branches before fusion.'),
+    })
+    .prefault({}),
+  actor: z
+    .strictObject({
+      mode: z.enum(MODES).default('mode1').describe('mode1: reactive policy; mode2: planning; auto: the configurator decides per tick.'),
+      hidden: z.array(int(1, 4096)).min(1).default([64, 64]).describe('Hidden layer widths of the Mode-1 policy.'),
+    })
+    .prefault({}),
+  cost: z
+    .strictObject({
+      weights: z.record(z.string(), z.number().min(0)).default({}).describe('Intrinsic cost name → weight u_i; overrides the sim\'s suggestion.'),
+      criticWeight: z.number().min(0).default(0).describe('Weight v of the trainable critic in C(s).'),
+      criticHidden: z.array(int(1, 4096)).min(1).default([64, 64]).describe('Hidden layer widths of the critic.'),
+      discount: z.number().gt(0).lt(1).default(0.95).describe('Discount γ of the critic\'s future intrinsic cost.'),
+      tdSteps: int(1, 256).default(8).describe('n of the critic\'s n-step TD targets.'),
+    })
+    .prefault({}),
+  memory: z
+    .strictObject({
+      capacity: int(1, 10_000_000).default(50_000).describe('Records held by short-term memory (ring buffer).'),
+    })
+    .prefault({}),
+  planning: z
+    .strictObject({
+      horizon: int(1, 256).default(16).describe('Planning horizon H in ticks (Mode-2).'),
+    })
+    .prefault({}),
+});
+
+export type AgentConfigInput = z.input<typeof AgentConfigSchema>;
+export type AgentConfig = z.output<typeof AgentConfigSchema>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses a raw config; a bad field throws naming its path, the value's problem and the allowed values. */
+export function parseAgentConfig(input: unknown = {}): AgentConfig {
+  const result = AgentConfigSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `- ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`invalid agent config:\n${lines.join('\n')}`);
+  }
+  return deepFreeze(result.data);
+}

@@ -1,0 +1,91 @@
+// The cost module: C(s) = Σ u_i·IC_i(s) + Σ v_j·TC_j(s), every term batched, differentiable and reported separately.
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureLayout } from '../../world/features.ts';
+import { checkCostValue, resolveReads, validateCosts, type FeatureTensors, type IntrinsicCost } from './intrinsic.ts';
+
+type Binding = Map<string, { offset: number; size: number }>;
+
+export class CostModule {
+  readonly names: readonly string[];
+  private readonly bindings = new Map<FeatureLayout, Binding[]>();
+  private readonly checked = new Set<string>();
+
+  /** @param layout the observation layout the costs are first bound to (unknown features are refused here) */
+  constructor(
+    readonly costs: readonly IntrinsicCost[],
+    layout: FeatureLayout,
+  ) {
+    validateCosts(costs, layout);
+    this.names = costs.map((c) => c.name);
+    this.bind(layout);
+  }
+
+  private bind(layout: FeatureLayout): Binding[] {
+    let b = this.bindings.get(layout);
+    if (!b) {
+      b = this.costs.map((c) => resolveReads(c, layout));
+      this.bindings.set(layout, b);
+    }
+    return b;
+  }
+
+  /**
+   * Each intrinsic cost on a batch, unweighted, in `names` order.
+   * @param x [B, layout.size] features laid out by `layout` (observations, or probe outputs of predicted states)
+   * @param a [B, 2] actions
+   * @returns one [B] tensor per cost
+   */
+  terms(x: tf.Tensor2D, a: tf.Tensor2D, layout: FeatureLayout): tf.Tensor1D[] {
+    const batch = x.shape[0];
+    return this.bind(layout).map((binding, i) => {
+      const cost = this.costs[i]!;
+      const f: FeatureTensors = {};
+      for (const [name, { offset, size }] of binding) {
+        const slice = tf.slice(x, [0, offset], [batch, size]);
+        f[name] = size === 1 && !name.endsWith('.*') ? tf.reshape(slice, [batch]) : slice;
+      }
+      const value = cost.cost({ f, a });
+      const key = `${cost.name}@${layout.names.join(',')}`;
+      if (!this.checked.has(key)) {
+        checkCostValue(cost, value, batch);
+        this.checked.add(key);
+      }
+      return value as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * The weighted intrinsic cost Σ u_i·IC_i.
+   * @param weights cost name → u_i (missing names weigh 0) @returns [B]
+   */
+  intrinsic(x: tf.Tensor2D, a: tf.Tensor2D, layout: FeatureLayout, weights: Readonly<Record<string, number>>): tf.Tensor1D {
+    const terms = this.terms(x, a, layout);
+    let total: tf.Tensor1D = tf.zeros([x.shape[0]]);
+    terms.forEach((t, i) => {
+      const u = weights[this.names[i]!] ?? 0;
+      if (u !== 0) total = tf.add(total, tf.mul(t, u));
+    });
+    return total;
+  }
+
+  /** Every cost's value for one observation and action; non-finite values are refused. @returns [costs] */
+  evaluate(observation: Float32Array, action: Float32Array, layout: FeatureLayout): Float32Array {
+    const values = tf.tidy(() => {
+      const terms = this.terms(tf.tensor2d(observation, [1, observation.length]), tf.tensor2d(action, [1, action.length]), layout);
+      return terms.length > 0 ? (tf.concat(terms).dataSync() as Float32Array) : new Float32Array(0);
+    });
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new Error(`intrinsic cost '${this.names[i]}' returned ${v}; costs must be finite`);
+    });
+    return values;
+  }
+
+  /** Σ u_i·values_i for plain values in `names` order. */
+  weighted(values: Float32Array, weights: Readonly<Record<string, number>>): number {
+    let total = 0;
+    values.forEach((v, i) => {
+      total += (weights[this.names[i]!] ?? 0) * v;
+    });
+    return total;
+  }
+}

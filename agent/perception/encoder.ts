@@ -1,0 +1,74 @@
+// Perception: s = Enc(x), a dense encoder fusing the vector features with the flattened occupancy grid.
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureLayout } from '../../world/features.ts';
+import type { Rng } from '../../world/rng.ts';
+import { Mlp } from '../tensor/dense.ts';
+
+export interface EncoderOptions {
+  latent: number;
+  hidden: number;
+  branch: number;
+}
+
+/**
+ * Two branches (vector features; occupancy grid) fused by an MLP. Dense rather than convolutional because the
+ * wasm backend has no convolution backprop kernels, and this encoder must train there.
+ */
+export class PerceptionEncoder {
+  readonly latent: number;
+  private readonly vectorSize: number;
+  private readonly gridSize: number;
+  private readonly vectorBranch: Mlp;
+  private readonly gridBranch: Mlp;
+  private readonly fusion: Mlp;
+
+  constructor(
+    readonly layout: FeatureLayout,
+    options: EncoderOptions,
+    rng: Rng,
+  ) {
+    const grid = layout.slices.at(-1);
+    if (!grid || grid.name !== 'grid') throw new Error(`perception expects the 'grid' feature last in the observation; got '${grid?.name}'`);
+    this.gridSize = grid.size;
+    this.vectorSize = grid.offset;
+    this.latent = options.latent;
+    this.vectorBranch = new Mlp('perception/vector', [this.vectorSize, options.branch], rng, 'relu', 'relu');
+    this.gridBranch = new Mlp('perception/grid', [this.gridSize, options.branch], rng, 'relu', 'relu');
+    this.fusion = new Mlp('perception/fusion', [2 * options.branch, options.hidden, options.latent], rng, 'relu', 'linear');
+  }
+
+  /** Differentiable encode. @param x [B, observationSize] @returns s [B, latent] */
+  encodeBatch(x: tf.Tensor2D): tf.Tensor2D {
+    const b = x.shape[0];
+    const vector = tf.slice(x, [0, 0], [b, this.vectorSize]);
+    const grid = tf.slice(x, [0, this.vectorSize], [b, this.gridSize]);
+    return this.fusion.apply(tf.concat([this.vectorBranch.apply(vector), this.gridBranch.apply(grid)], 1));
+  }
+
+  /** Inference-only encode with fused kernels. @param x [B, observationSize] @returns s [B, latent] */
+  inferBatch(x: tf.Tensor2D): tf.Tensor2D {
+    const b = x.shape[0];
+    const vector = tf.slice(x, [0, 0], [b, this.vectorSize]);
+    const grid = tf.slice(x, [0, this.vectorSize], [b, this.gridSize]);
+    return this.fusion.infer(tf.concat([this.vectorBranch.infer(vector), this.gridBranch.infer(grid)], 1));
+  }
+
+  /** Plain-data encode of one observation. @returns s [latent] */
+  encode(observation: Float32Array): Float32Array {
+    return tf.tidy(() => this.inferBatch(tf.tensor2d(observation, [1, observation.length])).dataSync() as Float32Array);
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.vectorBranch.variables, ...this.gridBranch.variables, ...this.fusion.variables];
+  }
+
+  get named(): [string, tf.Variable][] {
+    return [...this.vectorBranch.named, ...this.gridBranch.named, ...this.fusion.named];
+  }
+
+  dispose(): void {
+    this.vectorBranch.dispose();
+    this.gridBranch.dispose();
+    this.fusion.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+// Builds the policy behind each `--agent` name: the baselines, or Mode-1 agents (fresh or from a checkpoint).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Agent, loadAgent, loadCosts } from '../agent/agent.ts';
+import { parseAgentConfig } from '../agent/config.ts';
+import { Configurator } from '../agent/configurator/configurator.ts';
+import { CostModule } from '../agent/cost/cost-module.ts';
+import { meterCosts } from '../agent/cost/cost-meter.ts';
+import { defineIntrinsicCost, type IntrinsicCost } from '../agent/cost/intrinsic.ts';
+import { agentPolicy } from '../agent/episode-policy.ts';
+import { Env } from '../world/env.ts';
+import { randomPolicy, scriptedPolicy, type PolicyFactory } from '../world/rollout.ts';
+import type { SimDefinition } from '../world/sim.ts';
+import fs from 'node:fs';
+
+export const AGENTS = ['random', 'scripted', 'mode1'] as const;
+export type AgentName = (typeof AGENTS)[number];
+
+export interface PreparedPolicy {
+  policy: PolicyFactory;
+  meanCost(): Record<string, number>;
+  /** Per-tick milliseconds from observation to action. */
+  decisionMs(): number[];
+  agents: Agent[];
+  /** The weight u_i of each loaded intrinsic cost. */
+  weights: Readonly<Record<string, number>>;
+}
+
+/** Loads user intrinsic-cost files: each must `export default defineIntrinsicCost({...})`. */
+export async function loadCostFiles(files: readonly string[]): Promise<IntrinsicCost[]> {
+  const out: IntrinsicCost[] = [];
+  for (const file of files) {
+    const full = path.resolve(file);
+    if (!fs.existsSync(full)) throw new Error(`cost file '${file}' does not exist`);
+    const module = (await import(pathToFileURL(full).href)) as { default?: unknown };
+    if (!module.default || typeof module.default !== 'object') {
+      throw new Error(`cost file '${file}' has no default export; write \`export default defineIntrinsicCost({ name, description, reads, cost })\``);
+    }
+    out.push(defineIntrinsicCost(module.default as IntrinsicCost));
+  }
+  return out;
+}
+
+export function preparePolicy(
+  sim: SimDefinition,
+  agentName: AgentName,
+  options: { seed: number; checkpoint?: string; extraCosts?: IntrinsicCost[] },
+): PreparedPolicy {
+  const layout = new Env(sim).observationLayout;
+  const extraCosts = options.extraCosts ?? [];
+  if (agentName === 'mode1') {
+    const agents = Array.from({ length: sim.agentCount }, (_, i) =>
+      options.checkpoint
+        ? loadAgent(options.checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts }, sim.name)
+        : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, config: { seed: options.seed + i } }),
+    );
+    const meter = meterCosts(agentPolicy(agents), agents[0]!.cost, layout, (i) => agents[i]!.lastCost?.values ?? null);
+    return {
+      policy: meter.policy,
+      meanCost: meter.means,
+      decisionMs: () => agents.flatMap((a) => a.decisionMs),
+      agents,
+      weights: agents[0]!.settings.weights,
+    };
+  }
+  if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1); '${agentName}' has nothing to load`);
+  const config = parseAgentConfig({});
+  const costs = new CostModule(loadCosts(sim.suggestedCosts, config, extraCosts), layout);
+  const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
+  const weights = new Configurator(costs.names, sim.suggestedCosts, config, layout).current.weights;
+  return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights };
+}
+
+/** Median and 95th percentile. */
+export function percentiles(values: readonly number[]): { median: number; p95: number } {
+  if (values.length === 0) return { median: 0, p95: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: at(0.5), p95: at(0.95) };
+}
