@@ -72,6 +72,8 @@ export class Agent {
   private tickStarted = 0;
   private lastAction: ActionMsg | null = null;
   private lastCostMsg: CostMsg | null = null;
+  /** The first error raised inside the streams; once set, the agent refuses to tick. */
+  private failure: Error | null = null;
 
   constructor(readonly options: AgentOptions) {
     this.config = parseAgentConfig(options.config ?? {});
@@ -111,15 +113,28 @@ export class Agent {
     );
     this.ports = { observation$, task$, settings$, ...streams };
     this.subscriptions.push(
-      task$.subscribe((task) => settings$.next(this.configurator.configure(task))),
-      streams.action$.subscribe((a) => {
-        this.decisionMs.push(performance.now() - this.tickStarted);
-        this.lastAction = a;
+      task$.subscribe((task) => {
+        // A bad task from a stream must not kill the port: it is reported and the settings stay as they were.
+        try {
+          settings$.next(this.configurator.configure(task));
+        } catch (e) {
+          console.error(`autonomy: task refused: ${(e as Error).message}`);
+        }
       }),
-      streams.cost$.subscribe((c) => {
-        this.lastCostMsg = c;
+      streams.action$.subscribe({
+        next: (a) => {
+          this.decisionMs.push(performance.now() - this.tickStarted);
+          this.lastAction = a;
+        },
+        error: (e: Error) => this.fail(e),
       }),
-      streams.record$.subscribe((r) => this.memory.record(r)),
+      streams.cost$.subscribe({
+        next: (c) => {
+          this.lastCostMsg = c;
+        },
+        error: (e: Error) => this.fail(e),
+      }),
+      streams.record$.subscribe({ next: (r) => this.memory.record(r), error: (e: Error) => this.fail(e) }),
     );
   }
 
@@ -147,19 +162,25 @@ export class Agent {
     this.tickIndex = 0;
   }
 
+  private fail(e: Error): void {
+    this.failure ??= e;
+  }
+
   /** One synchronous perception-action cycle. @returns the action [2] in [-1, 1] */
   tick(observation: Float32Array): Float32Array {
+    if (this.failure) throw this.failure;
     this.lastAction = null;
     this.tickStarted = performance.now();
     this.ports.observation$.next({ episode: this.episode, tick: this.tickIndex, values: observation });
     this.tickIndex++;
+    if (this.failure) throw this.failure;
     if (!this.lastAction) throw new Error('the agent produced no action for this tick');
     return (this.lastAction as ActionMsg).action;
   }
 
-  /** Changes the task (goal, weights, mode, horizon) from now on; the modules follow without retraining. */
+  /** Changes the task (goal, weights, mode, horizon) from now on; the modules follow without retraining. Throws on a bad task. */
   setTask(task: Task): void {
-    this.ports.task$.next(task);
+    this.ports.settings$.next(this.configurator.configure(task));
   }
 
   get settings(): AgentSettings {

@@ -1,12 +1,25 @@
 // `npm run bench`: every benchmark of the project, each against a baseline measured in the same run.
 import { formatTable } from '../bin/table.ts';
+import { benchAgent } from './agent.ts';
 import { benchWorld } from './world.ts';
 
+const ms = (v: number): string => v.toFixed(3);
+
 console.log('World: random agent, env steps/s vs bare matter-js Engine.update on the same bodies');
-const rows = benchWorld();
+const world = benchWorld();
 console.log(
   formatTable(
     ['sim', 'bodies', 'env steps/s', 'bare steps/s', 'env/bare'],
-    rows.map((r) => [r.sim, r.bodies, Math.round(r.envStepsPerSecond), Math.round(r.bareStepsPerSecond), r.ratio.toFixed(2)]),
+    world.map((r) => [r.sim, r.bodies, Math.round(r.envStepsPerSecond), Math.round(r.bareStepsPerSecond), r.ratio.toFixed(2)]),
+  ),
+);
+
+console.log('\nAgent: Mode-1 ms per decision in reach (perception + configurator + actor, batch 1)');
+console.log('baseline: a bare 64→256→256→2 MLP forward on the same backend in the same run');
+const agent = await benchAgent();
+console.log(
+  formatTable(
+    ['backend', 'decision median', 'decision p95', 'bare forward median', 'decision/bare'],
+    agent.map((r) => [r.backend, ms(r.decision.median), ms(r.decision.p95), ms(r.bareForward.median), (r.decision.median / r.bareForward.median).toFixed(2)]),
   ),
 );

@@ -32,6 +32,17 @@ describe('autonomy CLI', () => {
     expect(summary.stepsPerSecond).toBeGreaterThan(0);
   });
 
+  it('run --agent mode1 reports every loaded cost, plug-ins included, and the decision time', async () => {
+    const { code, stdout } = await autonomy('run', 'two-rooms', '--agent', 'mode1', '--episodes', '1', '--cost', 'docs/examples/keep-left.ts', '--json');
+    expect(code).toBe(0);
+    const summary = lastJson(stdout) as { meanCost: Record<string, number>; msPerDecision: { median: number; p95: number }; agent: string };
+    expect(summary.agent).toBe('mode1');
+    expect(Object.keys(summary.meanCost).sort()).toEqual(['collision-risk', 'energy', 'goal-distance', 'keep-left']);
+    expect(summary.meanCost['keep-left']).toBeGreaterThanOrEqual(0);
+    expect(summary.msPerDecision.median).toBeGreaterThan(0);
+    expect(summary.msPerDecision.p95).toBeGreaterThanOrEqual(summary.msPerDecision.median);
+  });
+
   it('run --record writes a readable recording', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-cli-')), 'run.jsonl');
     const { code } = await autonomy('run', 'two-rooms', '--agent', 'random', '--episodes', '1', '--record', file, '--json');
@@ -53,7 +64,10 @@ describe('autonomy CLI', () => {
     [['run', 'reach', '--episodes', '-3'], /expected a positive integer, got '-3'/],
     [['run', 'reach', '--episodes', '2.5'], /expected a positive integer, got '2.5'/],
     [['run', 'reach', '--seed', 'abc'], /expected an integer seed/],
-    [['run', 'reach', '--agent', 'foo'], /Allowed choices are random, scripted/],
+    [['run', 'reach', '--agent', 'foo'], /Allowed choices are random, scripted, mode1/],
+    [['run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-cost.ts'], /intrinsic cost 'broken-cost' returned NaN/],
+    [['run', 'reach', '--cost', 'missing.ts'], /cost file 'missing.ts' does not exist/],
+    [['run', 'reach', '--agent', 'mode1', '--checkpoint', 'docs'], /'docs' is not a checkpoint folder/],
     [['run', 'reach', '--backend', 'gpu'], /unknown backend 'gpu'; choose one of auto, tensorflow, wasm, cpu/],
     [['run', 'reach', '--record', '/nonexistent-dir/x.jsonl'], /does not exist/],
   ])('refuses %j with a clear message and a non-zero exit', async (args, message) => {
