@@ -16,6 +16,7 @@ import { PerceptionEncoder } from './perception/encoder.ts';
 import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
 import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { wireAgent } from './wiring.ts';
+import { HJepa } from './world-model/h-jepa.ts';
 import type { WorldModel } from './world-model/world-model.ts';
 import type * as tf from '@tensorflow/tfjs';
 
@@ -62,7 +63,7 @@ export class Agent {
   readonly actor: Actor;
   private stm: ShortTermMemory;
   readonly configurator: Configurator;
-  readonly worldModel: WorldModel | null;
+  readonly worldModel: HJepa | WorldModel | null;
   readonly ports: AgentPorts;
   /** Milliseconds from observation to action (perception, configurator, actor) of every tick so far. */
   readonly decisionMs: number[] = [];
@@ -92,7 +93,24 @@ export class Agent {
       costNames: [...this.cost.names],
     });
     this.configurator = new Configurator(this.cost.names, options.suggestedCosts, this.config, layout);
-    this.worldModel = options.worldModel ?? null;
+    const wm = this.config.worldModel;
+    this.worldModel =
+      options.worldModel ??
+      (wm.enabled
+        ? new HJepa(
+            layout,
+            {
+              latent: this.config.perception.latent,
+              actionSize: ACTION_SIZE,
+              hidden: wm.hidden,
+              latentVariable: wm.latentVariable,
+              expander: wm.expander,
+              probeHidden: wm.probeHidden,
+              level2: { latent: wm.level2Latent, steps: wm.level2Steps, hidden: wm.level2Hidden },
+            },
+            rng.fork(),
+          )
+        : null);
 
     const observation$ = new Subject<ObservationMsg>();
     const task$ = new Subject<Task>();
@@ -201,9 +219,30 @@ export class Agent {
     this.episode = count;
   }
 
+  /** Records a tick acted by another controller (exploration, a planner being distilled): perception, cost, memory. */
+  observe(observation: Float32Array, action: Float32Array): void {
+    const perceived = this.configurator.perceive(observation, this.settings);
+    this.memory.record({
+      observation: perceived,
+      state: this.perception.encode(perceived),
+      action,
+      costs: this.cost.evaluate(perceived, action, this.options.layout),
+      episode: this.episode,
+      step: this.tickIndex++,
+      done: false,
+    });
+  }
+
+  /** The H-JEPA world model, or an error saying how to get one. */
+  get hjepa(): HJepa {
+    if (!(this.worldModel instanceof HJepa)) throw new Error('this agent has no H-JEPA world model: build it with worldModel.enabled, or load a checkpoint from `autonomy train`');
+    return this.worldModel;
+  }
+
   /** Every trainable variable under a stable name, for checkpoints. */
   namedVariables(): [string, tf.Variable][] {
-    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named];
+    const model = this.worldModel instanceof HJepa ? this.worldModel.named : [];
+    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...model];
   }
 
   dispose(): void {
@@ -211,6 +250,7 @@ export class Agent {
     this.perception.dispose();
     this.actor.policy.dispose();
     this.critic.dispose();
+    if (this.worldModel instanceof HJepa) this.worldModel.dispose();
   }
 }
 
@@ -223,8 +263,8 @@ export interface AgentCheckpointMeta {
   features: string[];
 }
 
-/** Saves the agent's networks, memory and config atomically into `dir`. */
-export function saveAgent(dir: string, agent: Agent, sim: string): void {
+/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
+export function saveAgent(dir: string, agent: Agent, sim: string, extra: { meta?: Record<string, unknown>; files?: Record<string, string> } = {}): void {
   const meta: AgentCheckpointMeta = {
     kind: 'agent',
     sim,
@@ -232,11 +272,16 @@ export function saveAgent(dir: string, agent: Agent, sim: string): void {
     costNames: [...agent.cost.names],
     features: agent.options.layout.names,
   };
-  saveCheckpoint(dir, meta as unknown as Record<string, unknown>, agent.namedVariables(), agent.memory);
+  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), agent.memory, extra.files);
 }
 
 /** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
 export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, sim: string): Agent {
+  return loadAgentCheckpoint(dir, options, sim).agent;
+}
+
+/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
+export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string): { agent: Agent; meta: Record<string, unknown> } {
   const checkpoint = loadCheckpoint(dir);
   const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
   if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
@@ -245,5 +290,5 @@ export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, si
   const agent = new Agent({ ...options, config: meta.config });
   assignVariables(checkpoint, agent.namedVariables(), dir);
   if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
-  return agent;
+  return { agent, meta: checkpoint.manifest.meta };
 }

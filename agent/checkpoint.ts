@@ -36,7 +36,14 @@ export interface Checkpoint {
  * Writes a checkpoint folder atomically: everything goes to a temporary sibling folder, which then replaces
  * `dir` by rename; a failure leaves the previous checkpoint untouched.
  */
-export function saveCheckpoint(dir: string, meta: Record<string, unknown>, variables: readonly [string, tf.Variable][], memory: ShortTermMemory | null): void {
+export function saveCheckpoint(
+  dir: string,
+  meta: Record<string, unknown>,
+  variables: readonly [string, tf.Variable][],
+  memory: ShortTermMemory | null,
+  /** More files to write into the folder (file name → contents), such as a metrics log. */
+  extraFiles: Readonly<Record<string, string>> = {},
+): void {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -55,6 +62,7 @@ export function saveCheckpoint(dir: string, meta: Record<string, unknown>, varia
     const manifest: CheckpointManifest = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, meta, tensors, hasMemory: memory !== null };
     fs.writeFileSync(path.join(tmp, WEIGHTS), Buffer.concat(chunks));
     if (memory) fs.writeFileSync(path.join(tmp, MEMORY), memory.toBuffer());
+    for (const [name, contents] of Object.entries(extraFiles)) fs.writeFileSync(path.join(tmp, path.basename(name)), contents);
     fs.writeFileSync(path.join(tmp, MANIFEST), JSON.stringify(manifest, null, 1));
     const old = fs.existsSync(target) ? `${tmp}.old` : null;
     if (old) fs.renameSync(target, old);

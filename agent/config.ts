@@ -30,6 +30,18 @@ export const AgentConfigSchema = z.strictObject({
       tdSteps: int(1, 256).default(8).describe('n of the critic\'s n-step TD targets.'),
     })
     .prefault({}),
+  worldModel: z
+    .strictObject({
+      enabled: z.boolean().default(false).describe('Build the H-JEPA world model (needed by Mode-2 and the surprise cost).'),
+      hidden: int(1, 4096).default(128).describe('Hidden width of the level-1 predictor.'),
+      latentVariable: int(0, 64).default(2).describe('Size of the latent variable z (0: none).'),
+      expander: z.array(int(1, 4096)).min(1).default([128, 128]).describe('Widths of the VICReg expander.'),
+      probeHidden: int(1, 4096).default(64).describe('Hidden width of the probe heads.'),
+      level2Latent: int(1, 1024).default(16).describe('Size of the level-2 representation s2.'),
+      level2Steps: int(1, 64).default(4).describe('Ticks per level-2 step (k).'),
+      level2Hidden: int(1, 4096).default(64).describe('Hidden width of the level-2 encoder and predictor.'),
+    })
+    .prefault({}),
   memory: z
     .strictObject({
       capacity: int(1, 10_000_000).default(50_000).describe('Records held by short-term memory (ring buffer).'),

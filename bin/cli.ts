@@ -1,7 +1,9 @@
 // The `autonomy` command line: list sims, run agents; errors print one clear line and exit non-zero.
 import { Command } from 'commander';
+import { registerAblate } from './commands/ablate.ts';
 import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
+import { registerTrain } from './commands/train.ts';
 
 const program = new Command()
   .name('autonomy')
@@ -10,6 +12,8 @@ const program = new Command()
 
 registerList(program);
 registerRun(program);
+registerTrain(program);
+registerAblate(program);
 
 try {
   await program.parseAsync(process.argv);

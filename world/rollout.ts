@@ -112,3 +112,20 @@ export const scriptedPolicy: PolicyFactory = ({ env, scene }) => {
   const controller = env.sim.scripted(scene);
   return { act: (_observations, state) => controller(state) };
 };
+
+/**
+ * Exploration without any success signal: random actions with momentum, a_t = clip(ρ·a_t−1 + σ·ε), so the
+ * bodies travel instead of jittering in place.
+ */
+export function momentumPolicy(rho = 0.9, sigma = 0.45): PolicyFactory {
+  return ({ env, rng }) => {
+    const previous = Array.from({ length: env.agentCount }, () => new Float32Array(2));
+    return {
+      act: () =>
+        previous.map((p) => {
+          for (let j = 0; j < p.length; j++) p[j] = Math.max(-1, Math.min(1, rho * p[j]! + sigma * rng.normal()));
+          return Float32Array.from(p);
+        }),
+    };
+  };
+}

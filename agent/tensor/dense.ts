@@ -47,8 +47,10 @@ export class Dense {
     readonly outputs: number,
     readonly activation: Activation,
     rng: Rng,
+    /** Multiplies the initial weights; 0 makes the layer start at its bias (e.g. a residual branch starting at zero). */
+    initScale = 1,
   ) {
-    const scale = activation === 'relu' || activation === 'elu' ? Math.sqrt(2 / inputs) : Math.sqrt(1 / inputs);
+    const scale = initScale * (activation === 'relu' || activation === 'elu' ? Math.sqrt(2 / inputs) : Math.sqrt(1 / inputs));
     const w = new Float32Array(inputs * outputs);
     for (let i = 0; i < w.length; i++) w[i] = rng.normal() * scale;
     // tfjs variable names are global and must be unique, so the layer keeps its own names (see `named`).
@@ -89,9 +91,13 @@ export class Dense {
 export class Mlp {
   readonly layers: Dense[];
 
-  constructor(name: string, sizes: readonly number[], rng: Rng, hidden: Activation = 'relu', output: Activation = 'linear') {
+  /** @param lastInitScale initial weight scale of the output layer (0: the MLP starts as a constant) */
+  constructor(name: string, sizes: readonly number[], rng: Rng, hidden: Activation = 'relu', output: Activation = 'linear', lastInitScale = 1) {
     if (sizes.length < 2) throw new Error(`MLP '${name}' needs at least input and output sizes, got [${sizes.join(', ')}]`);
-    this.layers = sizes.slice(1).map((out, i) => new Dense(`${name}/${i}`, sizes[i]!, out, i === sizes.length - 2 ? output : hidden, rng));
+    this.layers = sizes.slice(1).map((out, i) => {
+      const last = i === sizes.length - 2;
+      return new Dense(`${name}/${i}`, sizes[i]!, out, last ? output : hidden, rng, last ? lastInitScale : 1);
+    });
   }
 
   get inputs(): number {

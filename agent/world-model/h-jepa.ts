@@ -1,0 +1,114 @@
+// The H-JEPA world model: a level-1 predictor in representation space with a latent z, a coarser level 2, and probe heads.
+import * as tf from '@tensorflow/tfjs';
+import { FeatureLayout } from '../../world/features.ts';
+import type { Rng } from '../../world/rng.ts';
+import { Mlp } from '../tensor/dense.ts';
+import type { WorldModel } from './world-model.ts';
+
+export interface HJepaOptions {
+  /** Size of s (the perception encoder's output). */
+  latent: number;
+  actionSize: number;
+  /** Hidden width of the level-1 predictor. */
+  hidden: number;
+  /** Size of z; 0 for none. */
+  latentVariable: number;
+  /** Widths of the VICReg expander. */
+  expander: number[];
+  probeHidden: number;
+  level2: { latent: number; steps: number; hidden: number };
+}
+
+/** The observation features the probe heads decode: every feature except the occupancy grid. */
+export function probeLayoutOf(layout: FeatureLayout): FeatureLayout {
+  const grid = layout.slices.at(-1);
+  if (grid?.name !== 'grid') throw new Error(`the world model expects the 'grid' feature last in the observation; got '${grid?.name}'`);
+  return new FeatureLayout(layout.slices.slice(0, -1).map((s) => ({ name: s.name, size: s.size })));
+}
+
+export class HJepa implements WorldModel {
+  readonly latent: number;
+  readonly latentVariable: number;
+  readonly actionSize: number;
+  readonly probeLayout: FeatureLayout;
+  readonly level2: HJepaOptions['level2'];
+  /** ŝ' = s + f(s, a, z). */
+  readonly predictor: Mlp;
+  /** Amortised inference of z from (s, s'), bounded by tanh. */
+  readonly zEncoder: Mlp | null;
+  /** The VICReg expander h = Exp(s). */
+  readonly expander: Mlp;
+  /** Inverse dynamics â = g(s, s'). */
+  readonly inverse: Mlp;
+  /** Probe heads: named state features from s, trained with the encoder's gradient stopped. */
+  readonly probeNet: Mlp;
+  /** Level 2: s2 = Enc2(s). */
+  readonly encoder2: Mlp;
+  /** Level 2: ŝ2' = s2 + f2(s2, u), u the `steps` actions flattened. */
+  readonly predictor2: Mlp;
+
+  constructor(layout: FeatureLayout, options: HJepaOptions, rng: Rng) {
+    const { latent, actionSize, hidden, latentVariable, level2 } = options;
+    this.latent = latent;
+    this.latentVariable = latentVariable;
+    this.actionSize = actionSize;
+    this.level2 = level2;
+    this.probeLayout = probeLayoutOf(layout);
+    this.predictor = new Mlp('world-model/predictor', [latent + actionSize + latentVariable, hidden, hidden, latent], rng, 'relu', 'linear', 0.1);
+    this.zEncoder = latentVariable > 0 ? new Mlp('world-model/z-encoder', [2 * latent, 32, latentVariable], rng, 'relu', 'tanh') : null;
+    this.expander = new Mlp('world-model/expander', [latent, ...options.expander], rng, 'relu', 'linear');
+    this.inverse = new Mlp('world-model/inverse', [2 * latent, 64, actionSize], rng, 'relu', 'tanh');
+    this.probeNet = new Mlp('world-model/probe', [latent, options.probeHidden, this.probeLayout.size], rng, 'relu', 'linear');
+    this.encoder2 = new Mlp('world-model/encoder2', [latent, level2.hidden, level2.latent], rng, 'relu', 'linear');
+    this.predictor2 = new Mlp('world-model/predictor2', [level2.latent + level2.steps * actionSize, level2.hidden, level2.latent], rng, 'relu', 'linear', 0.1);
+  }
+
+  /** @param s [B, latent] @param a [B, A] @param z [B, Z] (zeros when omitted) @returns ŝ [B, latent] */
+  next(s: tf.Tensor2D, a: tf.Tensor2D, z?: tf.Tensor2D): tf.Tensor2D {
+    const parts: tf.Tensor2D[] = [s, a];
+    if (this.latentVariable > 0) parts.push(z ?? tf.zeros([s.shape[0], this.latentVariable]));
+    return tf.add(s, this.predictor.apply(tf.concat(parts, 1)));
+  }
+
+  /** Inference-only next with fused kernels. */
+  nextInfer(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
+    const parts: tf.Tensor2D[] = [s, a];
+    if (this.latentVariable > 0) parts.push(tf.zeros([s.shape[0], this.latentVariable]));
+    return tf.add(s, this.predictor.infer(tf.concat(parts, 1)));
+  }
+
+  /** @param s [B, latent] @param sNext [B, latent] @returns z [B, Z] in (-1, 1) */
+  inferZ(s: tf.Tensor2D, sNext: tf.Tensor2D): tf.Tensor2D {
+    if (!this.zEncoder) throw new Error('this world model has no latent variable z');
+    return this.zEncoder.apply(tf.concat([s, sNext], 1));
+  }
+
+  /** @returns [B, probeLayout.size] */
+  probe(s: tf.Tensor2D): tf.Tensor2D {
+    return this.probeNet.apply(s);
+  }
+
+  encode2(s: tf.Tensor2D): tf.Tensor2D {
+    return this.encoder2.apply(s);
+  }
+
+  next2(s2: tf.Tensor2D, u: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(s2, this.predictor2.apply(tf.concat([s2, u], 1)));
+  }
+
+  private get nets(): Mlp[] {
+    return [this.predictor, ...(this.zEncoder ? [this.zEncoder] : []), this.expander, this.inverse, this.probeNet, this.encoder2, this.predictor2];
+  }
+
+  get variables(): tf.Variable[] {
+    return this.nets.flatMap((n) => n.variables);
+  }
+
+  get named(): [string, tf.Variable][] {
+    return this.nets.flatMap((n) => n.named);
+  }
+
+  dispose(): void {
+    for (const n of this.nets) n.dispose();
+  }
+}

@@ -1,0 +1,150 @@
+// A whole world-model training run: collect reward-free experience, train, monitor, checkpoint, and measure the evidence.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Agent, loadAgentCheckpoint, saveAgent } from '../agent.ts';
+import type { AgentConfigInput } from '../config.ts';
+import { Env } from '../../world/env.ts';
+import { Rng } from '../../world/rng.ts';
+import type { SimDefinition } from '../../world/sim.ts';
+import { evaluateWorldModel, type WorldModelEvidence } from './evaluate.ts';
+import { collectExperience, memorySink } from './experience.ts';
+import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from './trainer.ts';
+
+export interface Preset {
+  /** Exploration ticks collected into short-term memory. */
+  transitions: number;
+  steps: number;
+  /** Sub-sequences per training step. */
+  batch: number;
+  /** Ticks per sub-sequence (L + 1). */
+  sequence: number;
+  /** Held-out ticks for the evidence. */
+  evalTransitions: number;
+}
+
+export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze({
+  quick: { transitions: 20_000, steps: 2_000, batch: 128, sequence: 9, evalTransitions: 4_000 },
+  full: { transitions: 100_000, steps: 10_000, batch: 256, sequence: 9, evalTransitions: 10_000 },
+});
+
+export interface TrainRunOptions {
+  sim: SimDefinition;
+  preset: Preset;
+  presetName: string;
+  seed: number;
+  /** Checkpoint folder; none is written when omitted (ablations). */
+  out?: string;
+  /** Continue from this checkpoint folder's last saved step. */
+  resume?: string;
+  weights?: Readonly<LossWeights>;
+  config?: AgentConfigInput;
+  checkpointEvery?: number;
+  onStep?: (step: number, report: LossReport) => void;
+}
+
+export interface TrainRunResult {
+  out: string | null;
+  transitions: number;
+  steps: number;
+  evidence: WorldModelEvidence;
+  /** Training throughput: ticks in the sampled sub-sequences per second of training. */
+  transitionsPerSecond: number;
+  agent: Agent;
+}
+
+/** Training state carried in a checkpoint's metadata so `--resume` can continue. */
+interface TrainingMeta {
+  step: number;
+  preset: string;
+  seed: number;
+  weights: LossWeights;
+}
+
+const METRICS = 'metrics.jsonl';
+/** A loss above this after the first steps is treated as diverged. */
+const EXPLODED = 1e6;
+
+export function trainRun(options: TrainRunOptions): TrainRunResult {
+  const { sim, preset, seed } = options;
+  const layout = new Env(sim).observationLayout;
+  const weights = options.weights ?? DEFAULT_LOSS_WEIGHTS;
+  let agent: Agent;
+  let startStep = 0;
+  let metrics: string[] = [];
+
+  // Step 1. A fresh agent filled with exploration, or the agent (and memory) of the checkpoint being resumed.
+  if (options.resume) {
+    const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts }, sim.name);
+    agent = loaded.agent;
+    const training = loaded.meta.training as TrainingMeta | undefined;
+    if (!training) throw new Error(`'${options.resume}' has no training state to resume`);
+    startStep = training.step;
+    const log = path.join(options.resume, METRICS);
+    if (fs.existsSync(log)) metrics = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  } else {
+    agent = new Agent({
+      layout,
+      suggestedCosts: sim.suggestedCosts,
+      config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
+    });
+    collectExperience(agent, sim, preset.transitions, seed);
+  }
+  const held = memorySink(layout, preset.evalTransitions);
+  collectExperience(held, sim, preset.evalTransitions, seed + 1_000_000);
+
+  // Step 2. Train, logging every loss term, checkpointing atomically, stopping on NaN or divergence.
+  const model = agent.hjepa;
+  const trainer = new WorldModelTrainer(agent.perception, model, weights);
+  const rng = new Rng(seed + startStep + 17);
+  const positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
+  const save = (step: number): void => {
+    if (!options.out) return;
+    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights } };
+    saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' } });
+  };
+  let lastSaved = startStep;
+  let trainMs = 0;
+  const every = options.checkpointEvery ?? 500;
+  for (let step = startStep; step < preset.steps; step++) {
+    const batch = agent.memory.sample(preset.sequence, preset.batch, rng);
+    const started = performance.now();
+    const report = trainer.step(batch, rng);
+    trainMs += performance.now() - started;
+    if (!Number.isFinite(report.total) || (step > 50 && report.total > EXPLODED)) {
+      trainer.dispose();
+      const where = options.out && lastSaved > 0 ? `; the last good checkpoint (step ${lastSaved}) is intact in '${options.out}'` : '';
+      throw new Error(`training stopped at step ${step + 1}: the loss is ${report.total} (${Object.entries(report).map(([k, v]) => `${k}=${v}`).join(', ')})${where}`);
+    }
+    options.onStep?.(step + 1, report);
+    if ((step + 1) % 50 === 0 || step + 1 === preset.steps) metrics.push(JSON.stringify({ step: step + 1, ...report }));
+    if ((step + 1) % every === 0 && step + 1 < preset.steps) {
+      const ev = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(seed), 128);
+      metrics.push(JSON.stringify({ step: step + 1, effectiveRank: ev.effectiveRank, minStd: ev.minStd, probeR2: ev.probeR2, predError: ev.predError }));
+      save(step + 1);
+      lastSaved = step + 1;
+    }
+  }
+  trainer.dispose();
+
+  // Step 3. The evidence on held-out episodes, then the final checkpoint.
+  const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(seed));
+  metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
+  save(preset.steps);
+  const trained = preset.steps - startStep;
+  return {
+    out: options.out ?? null,
+    transitions: agent.memory.totalWritten,
+    steps: preset.steps,
+    evidence,
+    transitionsPerSecond: trained > 0 ? (trained * preset.batch * preset.sequence) / (trainMs / 1000) : 0,
+    agent,
+  };
+}
+
+/** The ablation variants: full VICReg, then each anti-collapse term removed, then prediction alone. */
+export const ABLATIONS: Readonly<Record<string, Partial<LossWeights>>> = Object.freeze({
+  'full VICReg': {},
+  'no variance': { variance: 0 },
+  'no covariance': { covariance: 0 },
+  'prediction only': { variance: 0, covariance: 0, inverse: 0, smoothness: 0 },
+});

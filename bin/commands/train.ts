@@ -1,0 +1,94 @@
+// `autonomy train <sim>`: collects reward-free experience, trains the H-JEPA world model, writes a checkpoint and the evidence.
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import path from 'node:path';
+import { initBackend } from '../../agent/tensor/backend.ts';
+import { PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
+import { getSim } from '../../sims/index.ts';
+import { parsePositiveInt, parseSeed } from '../options.ts';
+import { formatTable } from '../table.ts';
+
+interface TrainFlags {
+  preset: keyof typeof PRESETS;
+  steps?: number;
+  out?: string;
+  seed: number;
+  resume?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+const roundAll = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train the world model of an agent on reward-free experience in a sim')
+    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .addOption(new Option('--preset <preset>', 'training budget').choices(Object.keys(PRESETS)).default('quick'))
+    .option('--steps <n>', 'training steps (overrides the preset)', parsePositiveInt)
+    .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
+    .option('--seed <n>', 'seed of the run', parseSeed, 0)
+    .option('--resume <dir>', 'continue from the last checkpoint in this folder')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
+    .option('--json', 'print one JSON object on the last line of stdout')
+    .action(async (simName: string, flags: TrainFlags) => {
+      const sim = getSim(simName);
+      const backend = await initBackend(flags.backend);
+      const preset = { ...PRESETS[flags.preset], ...(flags.steps ? { steps: flags.steps } : {}) };
+      const out = flags.out ?? flags.resume ?? path.join('runs', sim.name);
+      const bar = process.stderr.isTTY && !flags.json
+        ? new cliProgress.SingleBar({ format: `train ${sim.name} {bar} {value}/{total} steps  loss {loss}`, stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
+      bar?.start(preset.steps, 0, { loss: '-' });
+      const started = performance.now();
+      let result;
+      try {
+        result = trainRun({
+          sim,
+          preset,
+          presetName: flags.preset,
+          seed: flags.seed,
+          out,
+          resume: flags.resume,
+          onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
+        });
+      } finally {
+        bar?.stop();
+      }
+      const { evidence } = result;
+      const summary = {
+        sim: sim.name,
+        preset: flags.preset,
+        backend,
+        out,
+        transitions: result.transitions,
+        steps: result.steps,
+        effectiveRank: round(evidence.effectiveRank),
+        minStd: round(evidence.minStd),
+        probeR2: roundAll(evidence.probeR2),
+        predError: roundAll(evidence.predError),
+        copyLastError: roundAll(evidence.copyLastError),
+        latentError: roundAll(evidence.latentError),
+        copyLastLatentError: roundAll(evidence.copyLastLatentError),
+        transitionsPerSecond: Math.round(result.transitionsPerSecond),
+        seconds: Math.round((performance.now() - started) / 100) / 10,
+      };
+      result.agent.dispose();
+      if (flags.json) {
+        console.log(JSON.stringify(summary));
+        return;
+      }
+      console.log(`checkpoint: ${out}  (${summary.transitions} transitions, ${summary.steps} steps, ${summary.seconds} s on ${backend})`);
+      console.log(`collapse monitors: effective rank ${summary.effectiveRank}, min std ${summary.minStd}`);
+      console.log(`linear-probe R²: ${Object.entries(summary.probeR2).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        formatTable(
+          ['horizon', 'probed position error (px)', 'copy-last (px)', 'latent error', 'copy-last latent'],
+          Object.keys(summary.predError).map((h) => [h, summary.predError[h]!, summary.copyLastError[h]!, summary.latentError[h]!, summary.copyLastLatentError[h]!]),
+        ),
+      );
+      console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
+    });
+}
