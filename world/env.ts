@@ -158,6 +158,24 @@ export class Env {
     return goal;
   }
 
+  /**
+   * Moves an agent's goal for the rest of the episode (the viewer's click-to-move); the goal sensor and the
+   * success test follow from the next step. A goal shared by all agents moves for all of them.
+   */
+  setGoal(agent: number, goal: Vec): void {
+    const state = this.state;
+    if (this.sim.goalOf) {
+      throw new Error(`sim '${this.sim.name}' derives each agent's goal from the scene (goalOf), so it cannot be moved; setGoal works for sims with explicit goals`);
+    }
+    if (!Number.isInteger(agent) || agent < 0 || agent >= this.sim.agentCount) {
+      throw new RangeError(`setGoal got agent ${agent}; sim '${this.sim.name}' has agents 0 … ${this.sim.agentCount - 1}`);
+    }
+    if (!Number.isFinite(goal.x) || !Number.isFinite(goal.y)) throw new RangeError(`setGoal got goal (${goal.x}, ${goal.y}); x and y must be finite pixels`);
+    const index = agent < state.goals.length ? agent : 0;
+    if (!state.goals[index]) throw new Error(`sim '${this.sim.name}' has no goals to move`);
+    state.goals[index] = { x: goal.x, y: goal.y };
+  }
+
   private observe(): Observation[] {
     const physics = this.physics!;
     const state = this.current!;
