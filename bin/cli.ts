@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAblate } from './commands/ablate.ts';
 import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
+import { registerView } from './commands/view.ts';
 import { registerTrain } from './commands/train.ts';
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
 
 registerList(program);
 registerRun(program);
+registerView(program);
 registerTrain(program);
 registerAblate(program);
 
