@@ -1,0 +1,70 @@
+// `autonomy view` as a user runs it: prints a 127.0.0.1 URL that serves the page (built on first use), and clear errors.
+import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { makeRecording } from './helpers.ts';
+
+const bin = path.resolve('bin/autonomy.js');
+const env = { ...process.env, AUTONOMY_BACKEND: 'cpu' };
+
+/** Starts `autonomy view …`, waits for the URL it prints, fetches the page, then stops the server. */
+async function viewPage(...args: string[]): Promise<{ url: string; html: string; stdout: string }> {
+  const child = spawn('node', [bin, 'view', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
+  child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /autonomy viewer: (http:\/\/\S+)/.exec(stdout);
+        if (match) {
+          clearInterval(timer);
+          resolve(match[1]!);
+        }
+      }, 50);
+      child.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`autonomy view exited with ${code} before printing a URL: ${stderr}`));
+      });
+    });
+    const html = await (await fetch(url)).text();
+    return { url, html, stdout };
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+describe('autonomy view', () => {
+  it('serves the live page on 127.0.0.1', async () => {
+    const { url, html, stdout } = await viewPage('reach', '--seed', '4');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(html).toContain('<title>autonomy viewer</title>');
+    expect(stdout).toContain('live: reach with the scripted agent, seed 4');
+  });
+
+  it('serves a recording', async () => {
+    const { file } = makeRecording('two-rooms', 1, 2);
+    const { stdout } = await viewPage(file);
+    expect(stdout).toContain(`replay: ${file}`);
+  });
+
+  it('refuses a missing recording, an unknown sim and a bad port with what is allowed', async () => {
+    const run = promisify(execFile);
+    const fail = async (...args: string[]): Promise<string> => {
+      try {
+        await run('node', [bin, 'view', ...args], { env });
+      } catch (e) {
+        const err = e as { code: number; stderr: string };
+        expect(err.code).toBe(1);
+        return err.stderr;
+      }
+      throw new Error(`autonomy view ${args.join(' ')} succeeded`);
+    };
+    expect(await fail('runs/missing.jsonl')).toMatch(/recording 'runs\/missing.jsonl' does not exist; make one with `autonomy run <sim> --record/);
+    expect(await fail('nowhere')).toMatch(/unknown sim 'nowhere'/);
+    expect(await fail('reach', '--port', '70000')).toMatch(/expected a port number in \[0, 65535\]/);
+  });
+});
