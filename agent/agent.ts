@@ -1,5 +1,6 @@
 // Assembles an agent from a validated config: the six modules, their ports, and a synchronous tick.
-import { BehaviorSubject, Subject, type Subscription } from 'rxjs';
+import * as tf from '@tensorflow/tfjs';
+import { BehaviorSubject, Subject, zip, type Subscription } from 'rxjs';
 import type { FeatureLayout } from '../world/features.ts';
 import { Rng } from '../world/rng.ts';
 import type { SuggestedCost } from '../world/sim.ts';
@@ -18,7 +19,6 @@ import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts
 import { wireAgent } from './wiring.ts';
 import { HJepa } from './world-model/h-jepa.ts';
 import type { WorldModel } from './world-model/world-model.ts';
-import type * as tf from '@tensorflow/tfjs';
 
 export const ACTION_SIZE = 2;
 
@@ -73,6 +73,9 @@ export class Agent {
   private tickStarted = 0;
   private lastAction: ActionMsg | null = null;
   private lastCostMsg: CostMsg | null = null;
+  private previous: { s: Float32Array; action: Float32Array } | null = null;
+  private lastState: Float32Array | null = null;
+  private lastSurprise: number | null = null;
   /** The first error raised inside the streams; once set, the agent refuses to tick. */
   private failure: Error | null = null;
 
@@ -153,6 +156,16 @@ export class Agent {
         error: (e: Error) => this.fail(e),
       }),
       streams.record$.subscribe({ next: (r) => this.memory.record(r), error: (e: Error) => this.fail(e) }),
+      // The world model watches each tick: its surprise is how far s_t lies from its prediction from (s_t-1, a_t-1).
+      zip(streams.state$, streams.action$).subscribe({
+        next: ([st, ac]) => {
+          const model = this.worldModel;
+          this.lastSurprise = model && this.previous && st.tick > 0 ? predictionError(model, this.previous.s, this.previous.action, st.s) : null;
+          this.lastState = st.s;
+          this.previous = { s: st.s, action: ac.action };
+        },
+        error: (e: Error) => this.fail(e),
+      }),
     );
   }
 
@@ -169,6 +182,7 @@ export class Agent {
 
   /** Starts a new episode: the next ticks are recorded under a new episode id, from tick 0. */
   beginEpisode(): void {
+    this.previous = null;
     if (this.tickIndex > 0) this.endEpisode();
     this.episode++;
     this.tickIndex = 0;
@@ -208,6 +222,34 @@ export class Agent {
   /** The cost breakdown of the latest tick. */
   get lastCost(): CostMsg | null {
     return this.lastCostMsg;
+  }
+
+  /** The world model's prediction error on the latest tick (null without a model or on an episode's first tick). */
+  get surprise(): number | null {
+    return this.lastSurprise;
+  }
+
+  /**
+   * The imagined future: the Mode-1 policy rolled out through the world model from the latest state, decoded by the
+   * probe heads. @returns [steps, 2] agent positions in observation units, or null without a world model
+   */
+  imagine(steps: number): Float32Array | null {
+    const model = this.worldModel;
+    if (!model || !this.lastState) return null;
+    const s0 = this.lastState;
+    const x = model.probeLayout.slice('agent.x').offset;
+    const y = model.probeLayout.slice('agent.y').offset;
+    return tf.tidy(() => {
+      let s = tf.tensor2d(s0, [1, s0.length]);
+      const points = new Float32Array(steps * 2);
+      for (let k = 0; k < steps; k++) {
+        s = model.next(s, this.actor.policy.net.infer(s));
+        const p = model.probe(s).dataSync();
+        points[2 * k] = p[x]!;
+        points[2 * k + 1] = p[y]!;
+      }
+      return points;
+    });
   }
 
   get lastMode(): 'mode1' | 'mode2' | null {
@@ -291,4 +333,12 @@ export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'co
   assignVariables(checkpoint, agent.namedVariables(), dir);
   if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
   return { agent, meta: checkpoint.manifest.meta };
+}
+
+/** Mean squared distance between s and the model's prediction from (previous s, previous action). */
+function predictionError(model: WorldModel, previous: Float32Array, action: Float32Array, s: Float32Array): number {
+  return tf.tidy(() => {
+    const predicted = model.next(tf.tensor2d(previous, [1, previous.length]), tf.tensor2d(action, [1, action.length]));
+    return tf.mean(tf.square(tf.sub(predicted, tf.tensor2d(s, [1, s.length])))).dataSync()[0]!;
+  });
 }

@@ -2,18 +2,32 @@
 import type { EpisodePolicy, PolicyFactory } from '../world/rollout.ts';
 import type { Agent } from './agent.ts';
 
-/** A rollout policy where agent i acts for body i; memory episodes follow the world's episodes. */
+/** Ticks of imagined future drawn for an agent with a world model. */
+export const IMAGINED_STEPS = 16;
+
+/**
+ * A rollout policy where agent i acts for body i; memory episodes follow the world's episodes. Its per-tick extras
+ * carry agent 0's costs (plus the world model's surprise) and an overlay: the mode badge and the imagined path.
+ */
 export function agentPolicy(agents: readonly Agent[]): PolicyFactory {
   return ({ env }): EpisodePolicy => {
+    const { width, height } = env.sim.arena;
+    const scale = Math.max(width, height) / 2;
     if (agents.length !== env.agentCount) throw new Error(`sim '${env.sim.name}' has ${env.agentCount} bodies but ${agents.length} agents were given`);
     for (const agent of agents) agent.beginEpisode();
     return {
       act: (observations) => agents.map((agent, i) => agent.tick(observations[i]!)),
       extras: () => {
-        const cost = agents[0]!.lastCost;
+        const agent = agents[0]!;
+        const cost = agent.lastCost;
+        const surprise = agent.surprise;
+        const imagined = agent.imagine(IMAGINED_STEPS);
+        const lines = imagined
+          ? [{ points: Array.from(imagined, (v, i) => v * scale + (i % 2 === 0 ? width : height) / 2), color: '#22d3ee', label: 'imagined' }]
+          : [];
         return {
-          ...(cost ? { costs: { ...cost.terms, total: cost.total } } : {}),
-          overlay: { badge: agents[0]!.lastMode === 'mode2' ? 'Mode-2' : 'Mode-1' },
+          ...(cost ? { costs: { ...cost.terms, total: cost.total, ...(surprise !== null ? { surprise } : {}) } } : {}),
+          overlay: { badge: agent.lastMode === 'mode2' ? 'Mode-2' : 'Mode-1', ...(lines.length > 0 ? { lines } : {}) },
         };
       },
       end: () => {

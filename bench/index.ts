@@ -2,6 +2,7 @@
 import { formatTable } from '../bin/table.ts';
 import { benchAgent } from './agent.ts';
 import { benchWorld } from './world.ts';
+import { benchWorldModel } from './world-model.ts';
 
 const ms = (v: number): string => v.toFixed(3);
 
@@ -21,5 +22,15 @@ console.log(
   formatTable(
     ['backend', 'decision median', 'decision p95', 'bare forward median', 'decision/bare'],
     agent.map((r) => [r.backend, ms(r.decision.median), ms(r.decision.p95), ms(r.bareForward.median), (r.decision.median / r.bareForward.median).toFixed(2)]),
+  ),
+);
+
+console.log('\nWorld model: training throughput at batch 256 sub-sequences of 9 ticks (reach)');
+const wm = await benchWorldModel();
+const cpu = wm.find((r) => r.backend === 'cpu');
+console.log(
+  formatTable(
+    ['backend', 'ms/step', 'transitions/s', 'vs cpu'],
+    wm.map((r) => [r.backend, r.msPerStep.toFixed(1), Math.round(r.transitionsPerSecond), cpu ? (r.transitionsPerSecond / cpu.transitionsPerSecond).toFixed(2) : '-']),
   ),
 );

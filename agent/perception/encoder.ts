@@ -21,6 +21,8 @@ export class PerceptionEncoder {
   private readonly vectorBranch: Mlp;
   private readonly gridBranch: Mlp;
   private readonly fusion: Mlp;
+  /** A linear path from the vector features to s, so quantities read directly (position, velocity) stay linear in s. */
+  private readonly skip: Mlp;
 
   constructor(
     readonly layout: FeatureLayout,
@@ -35,6 +37,7 @@ export class PerceptionEncoder {
     this.vectorBranch = new Mlp('perception/vector', [this.vectorSize, options.branch], rng, 'relu', 'relu');
     this.gridBranch = new Mlp('perception/grid', [this.gridSize, options.branch], rng, 'relu', 'relu');
     this.fusion = new Mlp('perception/fusion', [2 * options.branch, options.hidden, options.latent], rng, 'relu', 'linear');
+    this.skip = new Mlp('perception/skip', [this.vectorSize, options.latent], rng, 'linear', 'linear');
   }
 
   /** Differentiable encode. @param x [B, observationSize] @returns s [B, latent] */
@@ -42,7 +45,7 @@ export class PerceptionEncoder {
     const b = x.shape[0];
     const vector = tf.slice(x, [0, 0], [b, this.vectorSize]);
     const grid = tf.slice(x, [0, this.vectorSize], [b, this.gridSize]);
-    return this.fusion.apply(tf.concat([this.vectorBranch.apply(vector), this.gridBranch.apply(grid)], 1));
+    return tf.add(this.fusion.apply(tf.concat([this.vectorBranch.apply(vector), this.gridBranch.apply(grid)], 1)), this.skip.apply(vector));
   }
 
   /** Inference-only encode with fused kernels. @param x [B, observationSize] @returns s [B, latent] */
@@ -50,7 +53,7 @@ export class PerceptionEncoder {
     const b = x.shape[0];
     const vector = tf.slice(x, [0, 0], [b, this.vectorSize]);
     const grid = tf.slice(x, [0, this.vectorSize], [b, this.gridSize]);
-    return this.fusion.infer(tf.concat([this.vectorBranch.infer(vector), this.gridBranch.infer(grid)], 1));
+    return tf.add(this.fusion.infer(tf.concat([this.vectorBranch.infer(vector), this.gridBranch.infer(grid)], 1)), this.skip.infer(vector));
   }
 
   /** Plain-data encode of one observation. @returns s [latent] */
@@ -59,16 +62,17 @@ export class PerceptionEncoder {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.vectorBranch.variables, ...this.gridBranch.variables, ...this.fusion.variables];
+    return [...this.vectorBranch.variables, ...this.gridBranch.variables, ...this.fusion.variables, ...this.skip.variables];
   }
 
   get named(): [string, tf.Variable][] {
-    return [...this.vectorBranch.named, ...this.gridBranch.named, ...this.fusion.named];
+    return [...this.vectorBranch.named, ...this.gridBranch.named, ...this.fusion.named, ...this.skip.named];
   }
 
   dispose(): void {
     this.vectorBranch.dispose();
     this.gridBranch.dispose();
     this.fusion.dispose();
+    this.skip.dispose();
   }
 }

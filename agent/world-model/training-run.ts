@@ -23,7 +23,7 @@ export interface Preset {
 }
 
 export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze({
-  quick: { transitions: 20_000, steps: 2_000, batch: 128, sequence: 9, evalTransitions: 4_000 },
+  quick: { transitions: 20_000, steps: 2_000, batch: 128, sequence: 9, evalTransitions: 10_000 },
   full: { transitions: 100_000, steps: 10_000, batch: 256, sequence: 9, evalTransitions: 10_000 },
 });
 

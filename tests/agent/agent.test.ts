@@ -7,6 +7,7 @@ import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim, sims } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
 import { runEpisodes } from '../../world/rollout.ts';
+import { Rng } from '../../world/rng.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -99,5 +100,28 @@ describe('Agent', () => {
     expect(() => mode2.tick(obs)).toThrow(/Mode-2 needs a planner/);
     auto.dispose();
     mode2.dispose();
+  });
+});
+
+describe('Agent with a world model', () => {
+  it('reports its surprise and imagines its future, drawn as an overlay line', () => {
+    const sim = getSim('reach');
+    const env = new Env(sim);
+    const agent = new Agent({ layout: env.observationLayout, suggestedCosts: sim.suggestedCosts, config: { seed: 1, worldModel: { enabled: true } } });
+    const policy = agentPolicy([agent])({ env, scene: env.reset({ seed: 1 }).info.state.scene, episode: 0, seed: 1, rng: new Rng(1) });
+    let observations = env.reset({ seed: 1 }).observations;
+    policy.act(observations, env.state);
+    expect(agent.surprise).toBeNull();
+    observations = env.step([agent.memory.latest(1).actions]).observations;
+    policy.act(observations, env.state);
+    expect(agent.surprise).toBeGreaterThan(0);
+    const imagined = agent.imagine(16)!;
+    expect(imagined).toHaveLength(32);
+    expect(imagined.every(Number.isFinite)).toBe(true);
+    const extras = policy.extras!();
+    expect(extras.costs!.surprise).toBe(agent.surprise);
+    expect(extras.overlay!.lines![0]).toMatchObject({ label: 'imagined' });
+    expect(extras.overlay!.lines![0]!.points).toHaveLength(32);
+    agent.dispose();
   });
 });

@@ -1,0 +1,64 @@
+// World-model training smoke runs: losses fall, the run is deterministic, checkpoints resume, and a NaN stops it cleanly.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../agent/tensor/backend.ts';
+import { DEFAULT_LOSS_WEIGHTS } from '../../../agent/world-model/trainer.ts';
+import { trainRun, type Preset } from '../../../agent/world-model/training-run.ts';
+import { getSim } from '../../../sims/index.ts';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const tiny: Preset = { transitions: 1500, steps: 40, batch: 16, sequence: 9, evalTransitions: 600 };
+const small = { perception: { latent: 8, hidden: 32, branch: 16 }, worldModel: { hidden: 32, expander: [32], probeHidden: 16, level2Hidden: 16, level2Latent: 4 } };
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-wm-'));
+
+describe('trainRun', () => {
+  it('reduces the loss, reports the evidence, and is deterministic for a seed', () => {
+    const run = () => {
+      const losses: number[] = [];
+      const result = trainRun({ sim: getSim('reach'), preset: tiny, presetName: 'tiny', seed: 3, config: small, onStep: (_, r) => losses.push(r.total) });
+      result.agent.dispose();
+      return { losses, result };
+    };
+    const a = run();
+    expect(a.losses).toHaveLength(40);
+    const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+    expect(mean(a.losses.slice(-10))).toBeLessThan(0.8 * mean(a.losses.slice(0, 5)));
+    const e = a.result.evidence;
+    expect(Object.keys(e.probeR2)).toEqual(['agent.x', 'agent.y']);
+    expect(Object.keys(e.predError)).toEqual(['h1', 'h4', 'h16']);
+    expect(e.effectiveRank).toBeGreaterThan(1);
+    expect(a.result.transitions).toBe(1500);
+    const b = run();
+    expect(b.losses).toEqual(a.losses);
+  });
+
+  it('writes a checkpoint with a metrics log and resumes from it', () => {
+    const out = path.join(dir, 'ckpt');
+    const first = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 20 }, presetName: 'tiny', seed: 1, config: small, out, checkpointEvery: 10 });
+    first.agent.dispose();
+    const log = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.at(-1)).toMatchObject({ step: 20, final: true });
+    const steps: number[] = [];
+    const resumed = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 30 }, presetName: 'tiny', seed: 1, out, resume: out, onStep: (s) => steps.push(s) });
+    expect(steps[0]).toBe(21);
+    expect(resumed.steps).toBe(30);
+    expect(resumed.transitions).toBe(1500);
+    resumed.agent.dispose();
+  });
+
+  it('stops on a NaN loss with a message and leaves the last good checkpoint intact', () => {
+    const out = path.join(dir, 'nan');
+    const ok = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 10 }, presetName: 'tiny', seed: 1, config: small, out });
+    ok.agent.dispose();
+    const before = fs.readFileSync(path.join(out, 'weights.bin'));
+    expect(() =>
+      trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 20 }, presetName: 'tiny', seed: 1, out, resume: out, weights: { ...DEFAULT_LOSS_WEIGHTS, prediction: Number.NaN } }),
+    ).toThrow(/training stopped at step 11: the loss is NaN/);
+    expect(fs.readFileSync(path.join(out, 'weights.bin'))).toEqual(before);
+  });
+});
