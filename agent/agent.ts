@@ -5,6 +5,7 @@ import type { FeatureLayout } from '../world/features.ts';
 import { Rng } from '../world/rng.ts';
 import type { SuggestedCost } from '../world/sim.ts';
 import { Actor, type Planner } from './actor/actor.ts';
+import { ModelPlanner } from './actor/model-planner.ts';
 import { Policy } from './actor/policy.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { Configurator } from './configurator/configurator.ts';
@@ -64,6 +65,7 @@ export class Agent {
   private stm: ShortTermMemory;
   readonly configurator: Configurator;
   readonly worldModel: HJepa | WorldModel | null;
+  readonly planner: Planner | null;
   readonly ports: AgentPorts;
   /** Milliseconds from observation to action (perception, configurator, actor) of every tick so far. */
   readonly decisionMs: number[] = [];
@@ -87,7 +89,7 @@ export class Agent {
     this.cost = new CostModule(costs, layout);
     this.perception = new PerceptionEncoder(layout, this.config.perception, rng.fork());
     this.critic = new Critic(this.config.perception.latent, this.config.cost.criticHidden, rng.fork());
-    this.actor = new Actor(new Policy(this.config.perception.latent, this.config.actor.hidden, ACTION_SIZE, rng.fork()), options.planner ?? null);
+    const policy = new Policy(this.config.perception.latent, this.config.actor.hidden, ACTION_SIZE, rng.fork());
     this.stm = new ShortTermMemory({
       capacity: this.config.memory.capacity,
       observationSize: layout.size,
@@ -114,6 +116,20 @@ export class Agent {
             rng.fork(),
           )
         : null);
+    const plan = this.config.planning;
+    this.planner =
+      options.planner ??
+      (this.worldModel instanceof HJepa
+        ? new ModelPlanner(this.worldModel, this.cost, this.critic, policy, {
+            method: plan.planner,
+            candidates: plan.candidates,
+            iterations: plan.iterations,
+            timeBudgetMs: plan.timeBudgetMs,
+            discount: plan.discount,
+            seed: this.config.seed,
+          })
+        : null);
+    this.actor = new Actor(policy, this.planner);
 
     const observation$ = new Subject<ObservationMsg>();
     const task$ = new Subject<Task>();
@@ -180,9 +196,10 @@ export class Agent {
     this.stm = memory;
   }
 
-  /** Starts a new episode: the next ticks are recorded under a new episode id, from tick 0. */
-  beginEpisode(): void {
+  /** Starts a new episode: the next ticks are recorded under a new episode id, from tick 0. @param seed the world's episode seed */
+  beginEpisode(seed?: number): void {
     this.previous = null;
+    if (this.planner instanceof ModelPlanner) this.planner.reset(seed);
     if (this.tickIndex > 0) this.endEpisode();
     this.episode++;
     this.tickIndex = 0;
@@ -213,6 +230,7 @@ export class Agent {
   /** Changes the task (goal, weights, mode, horizon) from now on; the modules follow without retraining. Throws on a bad task. */
   setTask(task: Task): void {
     this.ports.settings$.next(this.configurator.configure(task));
+    if (this.planner instanceof ModelPlanner) this.planner.reset();
   }
 
   get settings(): AgentSettings {
@@ -318,18 +336,29 @@ export function saveAgent(dir: string, agent: Agent, sim: string, extra: { meta?
 }
 
 /** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
-export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, sim: string): Agent {
-  return loadAgentCheckpoint(dir, options, sim).agent;
+export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides?: ConfigOverrides): Agent {
+  return loadAgentCheckpoint(dir, options, sim, overrides).agent;
+}
+
+/** Settings that may differ from a checkpoint's without changing any network: how to act and plan. */
+export interface ConfigOverrides {
+  actor?: { mode?: AgentConfig['actor']['mode'] };
+  planning?: Partial<AgentConfig['planning']>;
 }
 
 /** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
-export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string): { agent: Agent; meta: Record<string, unknown> } {
+export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides: ConfigOverrides = {}): { agent: Agent; meta: Record<string, unknown> } {
   const checkpoint = loadCheckpoint(dir);
   const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
   if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
   if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
   if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
-  const agent = new Agent({ ...options, config: meta.config });
+  const config = {
+    ...meta.config,
+    actor: { ...meta.config.actor, ...overrides.actor },
+    planning: { ...meta.config.planning, ...overrides.planning },
+  };
+  const agent = new Agent({ ...options, config });
   assignVariables(checkpoint, agent.namedVariables(), dir);
   if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
   return { agent, meta: checkpoint.manifest.meta };

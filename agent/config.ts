@@ -50,6 +50,11 @@ export const AgentConfigSchema = z.strictObject({
   planning: z
     .strictObject({
       horizon: int(1, 256).default(16).describe('Planning horizon H in ticks (Mode-2).'),
+      planner: z.enum(['gd', 'cem', 'mppi']).default('gd').describe('Mode-2 optimiser: gradient descent, cross-entropy method or MPPI.'),
+      candidates: int(1, 4096).default(16).describe('Action sequences optimised together (B).'),
+      iterations: int(1, 10_000).default(20).describe('Maximum optimiser iterations per decision.'),
+      timeBudgetMs: z.number().positive().default(30).describe('Time budget per decision in ms; the planner stops at whichever limit comes first.'),
+      discount: z.number().gt(0).max(1).default(0.98).describe('Discount γ of stage costs over the horizon.'),
     })
     .prefault({}),
 });

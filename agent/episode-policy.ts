@@ -10,11 +10,11 @@ export const IMAGINED_STEPS = 16;
  * carry agent 0's costs (plus the world model's surprise) and an overlay: the mode badge and the imagined path.
  */
 export function agentPolicy(agents: readonly Agent[]): PolicyFactory {
-  return ({ env }): EpisodePolicy => {
+  return ({ env, seed }): EpisodePolicy => {
     const { width, height } = env.sim.arena;
     const scale = Math.max(width, height) / 2;
     if (agents.length !== env.agentCount) throw new Error(`sim '${env.sim.name}' has ${env.agentCount} bodies but ${agents.length} agents were given`);
-    for (const agent of agents) agent.beginEpisode();
+    for (const agent of agents) agent.beginEpisode(seed);
     return {
       act: (observations) => agents.map((agent, i) => agent.tick(observations[i]!)),
       extras: () => {

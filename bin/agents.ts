@@ -1,7 +1,7 @@
 // Builds the policy behind each `--agent` name: the baselines, or Mode-1 agents (fresh or from a checkpoint).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Agent, loadAgent, loadCosts } from '../agent/agent.ts';
+import { Agent, loadAgent, loadCosts, type ConfigOverrides } from '../agent/agent.ts';
 import { parseAgentConfig } from '../agent/config.ts';
 import { Configurator } from '../agent/configurator/configurator.ts';
 import { CostModule } from '../agent/cost/cost-module.ts';
@@ -12,8 +12,10 @@ import { Env } from '../world/env.ts';
 import { randomPolicy, scriptedPolicy, type PolicyFactory } from '../world/rollout.ts';
 import type { SimDefinition } from '../world/sim.ts';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PlannerName } from '../agent/actor/model-planner.ts';
 
-export const AGENTS = ['random', 'scripted', 'mode1'] as const;
+export const AGENTS = ['random', 'scripted', 'mode1', 'mode2', 'auto'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 export interface PreparedPolicy {
@@ -41,17 +43,30 @@ export async function loadCostFiles(files: readonly string[]): Promise<Intrinsic
   return out;
 }
 
+/** The trained checkpoint shipped for a sim, when there is one. */
+export function shippedCheckpoint(sim: SimDefinition): string | undefined {
+  const dir = path.join(SHIPPED_CHECKPOINTS, sim.name);
+  return fs.existsSync(path.join(dir, 'checkpoint.json')) ? dir : undefined;
+}
+
+const SHIPPED_CHECKPOINTS = fileURLToPath(new URL('../sims/checkpoints', import.meta.url));
+
 export function preparePolicy(
   sim: SimDefinition,
   agentName: AgentName,
-  options: { seed: number; checkpoint?: string; extraCosts?: IntrinsicCost[] },
+  options: { seed: number; checkpoint?: string; extraCosts?: IntrinsicCost[]; planner?: PlannerName; planning?: ConfigOverrides['planning'] },
 ): PreparedPolicy {
   const layout = new Env(sim).observationLayout;
   const extraCosts = options.extraCosts ?? [];
-  if (agentName === 'mode1') {
+  if (agentName === 'mode1' || agentName === 'mode2' || agentName === 'auto') {
+    const checkpoint = options.checkpoint ?? shippedCheckpoint(sim);
+    if (!checkpoint && agentName !== 'mode1') {
+      throw new Error(`--agent ${agentName} plans with a trained world model: give --checkpoint DIR (from \`autonomy train ${sim.name}\`); no checkpoint ships for '${sim.name}'`);
+    }
+    const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: { ...options.planning, ...(options.planner ? { planner: options.planner } : {}) } };
     const agents = Array.from({ length: sim.agentCount }, (_, i) =>
-      options.checkpoint
-        ? loadAgent(options.checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts }, sim.name)
+      checkpoint
+        ? loadAgent(checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts }, sim.name, overrides)
         : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, config: { seed: options.seed + i } }),
     );
     const meter = meterCosts(agentPolicy(agents), agents[0]!.cost, layout, (i) => agents[i]!.lastCost?.values ?? null);
@@ -63,7 +78,7 @@ export function preparePolicy(
       weights: agents[0]!.settings.weights,
     };
   }
-  if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1); '${agentName}' has nothing to load`);
+  if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1, mode2, auto); '${agentName}' has nothing to load`);
   const config = parseAgentConfig({});
   const costs = new CostModule(loadCosts(sim.suggestedCosts, config, extraCosts), layout);
   const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);

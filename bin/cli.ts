@@ -1,6 +1,7 @@
 // The `autonomy` command line: list sims, run agents; errors print one clear line and exit non-zero.
 import { Command } from 'commander';
 import { registerAblate } from './commands/ablate.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
 import { registerView } from './commands/view.ts';
@@ -16,6 +17,7 @@ registerRun(program);
 registerView(program);
 registerTrain(program);
 registerAblate(program);
+registerEval(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -54,8 +54,8 @@ export class Dense {
     const w = new Float32Array(inputs * outputs);
     for (let i = 0; i < w.length; i++) w[i] = rng.normal() * scale;
     // tfjs variable names are global and must be unique, so the layer keeps its own names (see `named`).
-    this.W = tf.variable(tf.tensor2d(w, [inputs, outputs]), true);
-    this.b = tf.variable(tf.zeros([outputs]), true);
+    this.W = tf.tidy(() => tf.variable(tf.tensor2d(w, [inputs, outputs]), true));
+    this.b = tf.tidy(() => tf.variable(tf.zeros([outputs]), true));
   }
 
   /** @param x [B, in] @returns [B, out] */

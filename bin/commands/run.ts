@@ -1,6 +1,7 @@
 // `autonomy run <sim>`: runs an agent headless for seeded episodes and prints a summary (or JSON).
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { RecordingWriter } from '../../world/recording.ts';
@@ -15,6 +16,7 @@ interface RunFlags {
   seed: number;
   record?: string;
   checkpoint?: string;
+  planner?: PlannerName;
   cost: string[];
   json?: boolean;
   backend?: string;
@@ -28,7 +30,8 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--agent <agent>', 'which agent acts').choices(AGENTS).default('scripted'))
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
-    .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (mode1)')
+    .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
+    .addOption(new Option('--planner <planner>', 'Mode-2 optimiser (mode2, auto)').choices(PLANNERS))
     .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--record <file>', 'write a recording of every tick to this file')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
@@ -37,7 +40,7 @@ export function registerRun(program: Command): void {
       const sim = getSim(simName);
       const backend = await initBackend(flags.backend);
       const extraCosts = await loadCostFiles(flags.cost);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts });
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts, planner: flags.planner });
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
         : undefined;

@@ -1,0 +1,82 @@
+// `autonomy eval <sim>`: success rate, steps, decision latency and model evaluations per agent and planner, over fixed seeds.
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { initBackend } from '../../agent/tensor/backend.ts';
+import { getSim } from '../../sims/index.ts';
+import { shippedCheckpoint } from '../agents.ts';
+import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
+import { runEvaluation } from '../eval/run-eval.ts';
+import { parsePositiveInt, parseSeed } from '../options.ts';
+import { formatTable } from '../table.ts';
+
+interface EvalFlags {
+  checkpoint?: string;
+  episodes: number;
+  seed: number;
+  only?: string;
+  workers?: number;
+  deterministic?: boolean;
+  backend?: string;
+  json?: boolean;
+}
+
+const parseWorkers = (v: string): number => {
+  if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a whole number (0 runs in this thread), got '${v}'`);
+  return Number(v);
+};
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate agents and planners on fixed seeds: success, steps, ms and model evaluations per decision')
+    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .option('--checkpoint <dir>', 'trained agent (default: the one shipped for the sim)')
+    .option('--episodes <n>', 'episodes per row', parsePositiveInt, 20)
+    .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 1000)
+    .option('--only <rows>', 'rows to run, e.g. mode1,mode2:cem,scripted (mode2 alone: the default planner)')
+    .option('--workers <n>', 'worker threads (default: one per core; 0: this thread)', parseWorkers)
+    .option('--deterministic', 'plan by iteration count only (no time budget), so results do not depend on load')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
+    .option('--json', 'print one JSON object on the last line of stdout')
+    .action(async (simName: string, flags: EvalFlags) => {
+      const sim = getSim(simName);
+      const rows = flags.only ? parseRows(flags.only) : DEFAULT_ROWS;
+      const checkpoint = flags.checkpoint ?? shippedCheckpoint(sim);
+      const needsModel = rows.some((r) => r.agent !== 'random' && r.agent !== 'scripted');
+      if (needsModel && !checkpoint) {
+        throw new Error(`no checkpoint ships for '${sim.name}': give --checkpoint DIR (from \`autonomy train ${sim.name}\`) or --only random,scripted`);
+      }
+      const backend = await initBackend(flags.backend);
+      const bar = process.stderr.isTTY && !flags.json
+        ? new cliProgress.SingleBar({ format: `eval ${sim.name} {bar} {value}/{total} episodes`, stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
+      bar?.start(rows.length * flags.episodes, 0);
+      let results;
+      try {
+        results = await runEvaluation({
+          sim: sim.name,
+          rows,
+          episodes: flags.episodes,
+          seed: flags.seed,
+          ...(checkpoint ? { checkpoint } : {}),
+          backend,
+          ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+          deterministic: flags.deterministic ?? false,
+          onEpisode: () => bar?.increment(),
+        });
+      } finally {
+        bar?.stop();
+      }
+      if (flags.json) {
+        console.log(JSON.stringify({ sim: sim.name, episodes: flags.episodes, seed: flags.seed, backend, checkpoint: checkpoint ?? null, rows: results }));
+        return;
+      }
+      console.log(`${sim.name}: ${flags.episodes} episodes per row, seeds ${flags.seed}…${flags.seed + flags.episodes - 1}, ${backend}${checkpoint ? `, checkpoint ${checkpoint}` : ''}`);
+      console.log(
+        formatTable(
+          ['agent', 'planner', 'success', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision'],
+          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision)]),
+        ),
+      );
+    });
+}

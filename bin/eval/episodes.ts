@@ -1,0 +1,102 @@
+// Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
+import { ModelPlanner, PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
+import { getSim } from '../../sims/index.ts';
+import { runEpisodes } from '../../world/rollout.ts';
+import { AGENTS, percentiles, preparePolicy, type AgentName } from '../agents.ts';
+
+export type EvalPlanner = PlannerName;
+
+/** One row of the evaluation table: an agent and, for planning agents, its planner. */
+export interface EvalRowSpec {
+  agent: AgentName;
+  planner: EvalPlanner | null;
+}
+
+/** The sim-independent default planner of `mode2` and `auto`: our best one so far. */
+export const DEFAULT_PLANNER: EvalPlanner = 'gd';
+
+export const DEFAULT_ROWS: readonly EvalRowSpec[] = [
+  { agent: 'random', planner: null },
+  { agent: 'scripted', planner: null },
+  { agent: 'mode1', planner: null },
+  { agent: 'mode2', planner: 'gd' },
+  { agent: 'mode2', planner: 'cem' },
+  { agent: 'mode2', planner: 'mppi' },
+];
+
+/** Parses `--only mode1,mode2:cem,…`; a planning agent without a planner gets the default one. */
+export function parseRows(text: string): EvalRowSpec[] {
+  return text.split(',').map((item) => {
+    const [agent, planner] = item.trim().split(':') as [string, string | undefined];
+    if (!(AGENTS as readonly string[]).includes(agent)) throw new Error(`--only: unknown agent '${agent}' in '${item}'; agents: ${AGENTS.join(', ')}`);
+    const plans = agent === 'mode2' || agent === 'auto';
+    if (!plans && planner) throw new Error(`--only: '${agent}' does not plan, so '${item}' cannot name a planner`);
+    if (planner && !(PLANNERS as readonly string[]).includes(planner)) throw new Error(`--only: unknown planner '${planner}' in '${item}'; planners: ${PLANNERS.join(', ')}`);
+    return { agent: agent as AgentName, planner: plans ? ((planner as EvalPlanner | undefined) ?? DEFAULT_PLANNER) : null };
+  });
+}
+
+export interface EpisodeTask {
+  sim: string;
+  row: EvalRowSpec;
+  seed: number;
+  checkpoint?: string;
+  /** Decide by iterations only (no time budget), so results do not depend on machine load. */
+  deterministic?: boolean;
+}
+
+export interface EpisodeOutcome {
+  seed: number;
+  success: boolean;
+  steps: number;
+  decisionMs: number[];
+  decisions: number;
+  modelEvals: number;
+}
+
+/** Runs one evaluation episode in this thread (the backend must be initialised). */
+export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
+  const sim = getSim(task.sim);
+  const prepared = preparePolicy(sim, task.row.agent, {
+    seed: task.seed,
+    checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
+    ...(task.row.planner ? { planner: task.row.planner } : {}),
+    ...(task.deterministic ? { planning: { timeBudgetMs: 1e9 } } : {}),
+  });
+  try {
+    const result = runEpisodes({ sim, policy: prepared.policy, episodes: 1, seed: task.seed });
+    const planners = prepared.agents.map((a) => a.planner).filter((p): p is ModelPlanner => p instanceof ModelPlanner);
+    return {
+      seed: task.seed,
+      success: result.episodes[0]!.success,
+      steps: result.episodes[0]!.steps,
+      decisionMs: prepared.decisionMs(),
+      decisions: planners.reduce((n, p) => n + p.totals.decisions, 0),
+      modelEvals: planners.reduce((n, p) => n + p.totals.modelEvals, 0),
+    };
+  } finally {
+    for (const agent of prepared.agents) agent.dispose();
+  }
+}
+
+export interface EvalRowResult {
+  agent: AgentName;
+  planner: EvalPlanner | null;
+  successRate: number;
+  meanSteps: number;
+  msPerDecision: { median: number; p95: number };
+  modelEvalsPerDecision: number;
+}
+
+export function summarizeRow(row: EvalRowSpec, outcomes: readonly EpisodeOutcome[]): EvalRowResult {
+  const n = Math.max(1, outcomes.length);
+  const decisions = outcomes.reduce((s, o) => s + o.decisions, 0);
+  return {
+    agent: row.agent,
+    planner: row.planner,
+    successRate: outcomes.filter((o) => o.success).length / n,
+    meanSteps: outcomes.reduce((s, o) => s + o.steps, 0) / n,
+    msPerDecision: percentiles(outcomes.flatMap((o) => o.decisionMs)),
+    modelEvalsPerDecision: decisions > 0 ? outcomes.reduce((s, o) => s + o.modelEvals, 0) / decisions : 0,
+  };
+}

@@ -1,0 +1,57 @@
+// Runs every row of an evaluation over fixed seeds, serially or on a worker-thread pool (one worker per core).
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { runEvalEpisode, summarizeRow, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
+
+export interface EvalOptions {
+  sim: string;
+  rows: readonly EvalRowSpec[];
+  episodes: number;
+  seed: number;
+  checkpoint?: string;
+  backend: string;
+  /** 0 runs in this thread; default: one worker per core. */
+  workers?: number;
+  deterministic?: boolean;
+  onEpisode?: () => void;
+}
+
+export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult[]> {
+  const tasks: EpisodeTask[] = options.rows.flatMap((row) =>
+    Array.from({ length: options.episodes }, (_, i) => ({
+      sim: options.sim,
+      row,
+      seed: options.seed + i,
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.deterministic ? { deterministic: true } : {}),
+    })),
+  );
+  const workers = options.workers ?? os.availableParallelism();
+  let outcomes: EpisodeOutcome[];
+  if (workers === 0) {
+    outcomes = tasks.map((t) => {
+      const o = runEvalEpisode(t);
+      options.onEpisode?.();
+      return o;
+    });
+  } else {
+    const pool = new Piscina({
+      filename: new URL('./worker.ts', import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      execArgv: ['--import', 'tsx'],
+    });
+    const settled = await Promise.allSettled(
+      tasks.map(async (t) => {
+        const o = (await pool.run({ ...t, backend: options.backend })) as EpisodeOutcome;
+        options.onEpisode?.();
+        return o;
+      }),
+    );
+    await pool.destroy();
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    outcomes = settled.map((s) => (s as PromiseFulfilledResult<EpisodeOutcome>).value);
+  }
+  return options.rows.map((row, r) => summarizeRow(row, outcomes.slice(r * options.episodes, (r + 1) * options.episodes)));
+}

@@ -1,0 +1,153 @@
+// GD, CEM and MPPI on toy dynamics with a known optimum: reach a goal, go around a wall, stay in bounds, stay deterministic.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from '../../../../agent/actor/planners/index.ts';
+import { initBackend } from '../../../../agent/tensor/backend.ts';
+
+const H = 16;
+const GOAL = [0.8, -0.5] as const;
+const SPEED = 0.1;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** A 2-D point s' = s + 0.1·a from the origin; cost ‖s − goal‖² at every step and at the end, plus `extra`. */
+function pointProblem(extra?: (s: tf.Tensor2D) => tf.Tensor1D, options: Partial<PlanningProblem> = {}): PlanningProblem {
+  const goal = tf.tensor1d([...GOAL]);
+  const distance = (s: tf.Tensor2D): tf.Tensor1D => {
+    const d = tf.sum(tf.square(tf.sub(s, goal)), 1) as tf.Tensor1D;
+    return extra ? tf.add(d, extra(s)) : d;
+  };
+  return {
+    s0: tf.tensor2d([[0, 0]]),
+    horizon: H,
+    actionSize: 2,
+    next: (s, a) => tf.add(s, tf.mul(a, SPEED)),
+    cost: (s) => distance(s),
+    terminal: distance,
+    ...options,
+  };
+}
+
+/** The states the toy dynamics visit under a plan, computed in plain numbers. @returns [H+1][2] */
+function trajectory(actions: Float32Array): number[][] {
+  const states = [[0, 0]];
+  for (let t = 0; t < H; t++) states.push([states[t]![0]! + SPEED * actions[2 * t]!, states[t]![1]! + SPEED * actions[2 * t + 1]!]);
+  return states;
+}
+
+const distanceToGoal = (s: number[]): number => Math.hypot(s[0]! - GOAL[0], s[1]! - GOAL[1]);
+
+/** CEM needs more samples than the others to be precise on a 32-dimensional search. */
+const PLANNERS: [string, PlanFunction, number][] = [
+  ['planGradient', planGradient, 16],
+  ['planCEM', planCEM, 64],
+  ['planMPPI', planMPPI, 16],
+];
+
+describe.each(PLANNERS)('%s', (_name, plan, candidates) => {
+  const iterations = 30;
+  const options = { candidates, iterations, seed: 3 };
+
+  it('moves to the goal: final predicted state near it, first action toward it, all actions in [-1, 1]', () => {
+    const problem = pointProblem();
+    const result = plan(problem, options);
+    const states = trajectory(result.actions);
+    expect(distanceToGoal(states[H]!)).toBeLessThan(0.15);
+    const toGoal = (result.actions[0]! * GOAL[0] + result.actions[1]! * GOAL[1]) / Math.hypot(...GOAL);
+    expect(toGoal).toBeGreaterThan(0.9);
+    for (const a of result.actions) expect(Math.abs(a)).toBeLessThanOrEqual(1);
+    expect(result.cost).toBeCloseTo(evaluateCosts(problem, result.actions, 1)[0]!, 4);
+    expect(result.iterations).toBe(iterations);
+    expect(result.modelEvals).toBeGreaterThanOrEqual(iterations * options.candidates * H);
+  });
+
+  it('is deterministic: same seed, same result', () => {
+    const problem = pointProblem();
+    const a = plan(problem, options);
+    const b = plan(problem, options);
+    expect(Array.from(b.actions)).toEqual(Array.from(a.actions));
+    expect(b.cost).toBe(a.cost);
+  });
+
+  it('respects bounds even from an out-of-range warm start', () => {
+    const init = Float32Array.from({ length: 2 * H }, (_, i) => (i % 2 ? -5 : 5));
+    const result = plan(pointProblem(), { ...options, iterations: 5, init });
+    for (const a of result.actions) expect(Math.abs(a)).toBeLessThanOrEqual(1);
+  });
+
+  it('stops at the time budget and reports the iterations it ran', () => {
+    const result = plan(pointProblem(), { ...options, iterations: 100_000, timeBudgetMs: 1 });
+    expect(result.iterations).toBeGreaterThanOrEqual(1);
+    expect(result.iterations).toBeLessThan(100_000);
+    expect(result.modelEvals).toBeLessThan(100_000 * options.candidates * H);
+  });
+
+  it('is never worse than its warm start', () => {
+    const problem = pointProblem();
+    const init = new Float32Array(2 * H).fill(0.3);
+    const result = plan(problem, { ...options, iterations: 3, init });
+    expect(result.cost).toBeLessThanOrEqual(evaluateCosts(problem, init, 1)[0]!);
+  });
+
+  it('goes around a wall that blocks the straight line', () => {
+    // A soft wall at x ∈ [0.3, 0.5] for y > -0.6: the cheap way to the goal (0.8, -0.5) passes below it.
+    const wall = (s: tf.Tensor2D): tf.Tensor1D => {
+      const [x, y] = tf.split(s, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const inX = tf.mul(tf.sigmoid(tf.mul(tf.sub(x, 0.3), 40)), tf.sigmoid(tf.mul(tf.sub(0.5, x), 40)));
+      return tf.reshape(tf.mul(tf.mul(inX, tf.sigmoid(tf.mul(tf.add(y, 0.6), 40))), 20), [-1]) as tf.Tensor1D;
+    };
+    const problem = pointProblem(wall);
+    const result = plan(problem, { ...options, iterations: 40 });
+    const states = trajectory(result.actions);
+    for (const [x, y] of states) if (x! > 0.32 && x! < 0.48) expect(y!).toBeLessThan(-0.55);
+    expect(states[H]![0]!).toBeGreaterThan(0.45);
+    expect(distanceToGoal(states[H]!)).toBeLessThan(0.6);
+    const straight = Float32Array.from({ length: 2 * H }, (_, i) => GOAL[i % 2]! / Math.max(...GOAL.map(Math.abs)));
+    expect(result.cost).toBeLessThan(evaluateCosts(problem, straight, 1)[0]!);
+  });
+
+  it('leaks no tensors over 50 calls', () => {
+    const problem = pointProblem();
+    plan(problem, { ...options, iterations: 2 });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) plan(problem, { ...options, iterations: 2, seed: i });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a warm start of the wrong length', () => {
+    expect(() => plan(pointProblem(), { ...options, init: new Float32Array(3) })).toThrow(/init must hold H\*A = 32 values/);
+  });
+});
+
+describe('planGradient', () => {
+  it('beats its own initial guess', () => {
+    const problem = pointProblem();
+    const init = new Float32Array(2 * H);
+    const result = planGradient(problem, { candidates: 1, iterations: 20, seed: 1, init });
+    expect(result.cost).toBeLessThan(0.5 * evaluateCosts(problem, init, 1)[0]!);
+  });
+});
+
+describe('rolloutCost', () => {
+  it('prices time-invariant costs stacked exactly as step by step, with discount and terminal cost', () => {
+    const per = pointProblem(undefined, { discount: 0.9 });
+    const stacked = { ...per, timeInvariantCost: true };
+    const actions = Float32Array.from({ length: 3 * 2 * H }, (_, i) => Math.sin(i));
+    const a = evaluateCosts(per, actions, 3);
+    const b = evaluateCosts(stacked, actions, 3);
+    for (let i = 0; i < 3; i++) expect(b[i]!).toBeCloseTo(a[i]!, 4);
+    const states = trajectory(actions.subarray(0, 2 * H));
+    const d2 = (s: number[]): number => distanceToGoal(s) ** 2;
+    const expected = states.slice(0, H).reduce((sum, s, t) => sum + 0.9 ** t * d2(s), 0) + 0.9 ** H * d2(states[H]!);
+    expect(a[0]!).toBeCloseTo(expected, 3);
+  });
+});
+
+describe('shiftPlan', () => {
+  it('drops the first action and repeats the last', () => {
+    const plan = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(shiftPlan(plan, 3, 2))).toEqual([3, 4, 5, 6, 5, 6]);
+  });
+});
