@@ -324,7 +324,12 @@ export interface AgentCheckpointMeta {
 }
 
 /** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
-export function saveAgent(dir: string, agent: Agent, sim: string, extra: { meta?: Record<string, unknown>; files?: Record<string, string> } = {}): void {
+export function saveAgent(
+  dir: string,
+  agent: Agent,
+  sim: string,
+  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean } = {},
+): void {
   const meta: AgentCheckpointMeta = {
     kind: 'agent',
     sim,
@@ -332,7 +337,7 @@ export function saveAgent(dir: string, agent: Agent, sim: string, extra: { meta?
     costNames: [...agent.cost.names],
     features: agent.options.layout.names,
   };
-  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), agent.memory, extra.files);
+  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), extra.withoutMemory ? null : agent.memory, extra.files);
 }
 
 /** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */

@@ -1,4 +1,5 @@
 // A whole world-model training run: collect reward-free experience, train, monitor, checkpoint, and measure the evidence.
+import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Agent, loadAgentCheckpoint, saveAgent } from '../agent.ts';
@@ -6,7 +7,9 @@ import type { AgentConfigInput } from '../config.ts';
 import { Env } from '../../world/env.ts';
 import { Rng } from '../../world/rng.ts';
 import type { SimDefinition } from '../../world/sim.ts';
+import { distillPolicy, type DistillRound } from '../actor/distill.ts';
 import { evaluateWorldModel, type WorldModelEvidence } from './evaluate.ts';
+import { fitProbes } from './probe-fit.ts';
 import { collectExperience, memorySink } from './experience.ts';
 import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from './trainer.ts';
 
@@ -20,11 +23,35 @@ export interface Preset {
   sequence: number;
   /** Held-out ticks for the evidence. */
   evalTransitions: number;
+  /** Probe-head refit on the final representation (steps of batch 512). */
+  probeSteps: number;
+  /** Critic TD steps on short-term memory. */
+  criticSteps: number;
+  /** Mode-2 → Mode-1 compilation (DAgger rounds); 0 rounds skips it. */
+  distill: { rounds: number; episodes: number; steps: number; batch: number };
 }
 
 export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze({
-  quick: { transitions: 20_000, steps: 2_000, batch: 128, sequence: 9, evalTransitions: 10_000 },
-  full: { transitions: 100_000, steps: 10_000, batch: 256, sequence: 9, evalTransitions: 10_000 },
+  quick: {
+    transitions: 20_000,
+    steps: 2_000,
+    batch: 128,
+    sequence: 9,
+    evalTransitions: 10_000,
+    probeSteps: 1_500,
+    criticSteps: 500,
+    distill: { rounds: 3, episodes: 8, steps: 400, batch: 256 },
+  },
+  full: {
+    transitions: 100_000,
+    steps: 10_000,
+    batch: 256,
+    sequence: 9,
+    evalTransitions: 10_000,
+    probeSteps: 5_000,
+    criticSteps: 2_000,
+    distill: { rounds: 6, episodes: 16, steps: 800, batch: 256 },
+  },
 });
 
 export interface TrainRunOptions {
@@ -36,6 +63,8 @@ export interface TrainRunOptions {
   out?: string;
   /** Continue from this checkpoint folder's last saved step. */
   resume?: string;
+  /** Leave short-term memory out of the checkpoint (a small shippable file; it cannot be resumed). */
+  withoutMemory?: boolean;
   weights?: Readonly<LossWeights>;
   config?: AgentConfigInput;
   checkpointEvery?: number;
@@ -49,6 +78,11 @@ export interface TrainRunResult {
   evidence: WorldModelEvidence;
   /** Training throughput: ticks in the sampled sub-sequences per second of training. */
   transitionsPerSecond: number;
+  /** Mean squared probe error after the refit. */
+  probeLoss: number | null;
+  /** Mean squared TD error of the critic's last step. */
+  criticLoss: number | null;
+  distill: DistillRound[];
   agent: Agent;
 }
 
@@ -78,6 +112,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     agent = loaded.agent;
     const training = loaded.meta.training as TrainingMeta | undefined;
     if (!training) throw new Error(`'${options.resume}' has no training state to resume`);
+    if (agent.memory.size === 0) throw new Error(`'${options.resume}' was saved without short-term memory (--no-memory), so it cannot be resumed`);
     startStep = training.step;
     const log = path.join(options.resume, METRICS);
     if (fs.existsSync(log)) metrics = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -100,7 +135,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   const save = (step: number): void => {
     if (!options.out) return;
     const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights } };
-    saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' } });
+    saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' }, withoutMemory: options.withoutMemory ?? false });
   };
   let lastSaved = startStep;
   let trainMs = 0;
@@ -126,7 +161,28 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   }
   trainer.dispose();
 
-  // Step 3. The evidence on held-out episodes, then the final checkpoint.
+  // Step 3. Probe heads refitted on the final representation (which they never shape).
+  const probeLoss = preset.probeSteps > 0 ? fitProbes(agent.perception, model, agent.memory, preset.probeSteps, 512, new Rng(seed + 3)) : null;
+
+  // Step 4. The critic: n-step TD on short-term memory, with the sim's cost weights.
+  let criticLoss: number | null = null;
+  if (preset.criticSteps > 0) {
+    const optimizer = tf.train.adam(1e-3);
+    const { discount, tdSteps } = agent.config.cost;
+    const criticRng = new Rng(seed + 5);
+    const encode = (x: tf.Tensor2D): tf.Tensor2D => agent.perception.inferBatch(x);
+    for (let i = 0; i < preset.criticSteps; i++) {
+      criticLoss = agent.critic.trainStep(agent.memory.sample(tdSteps + 1, 128, criticRng), encode, agent.cost.names, agent.settings.weights, discount, optimizer);
+    }
+    optimizer.dispose();
+    metrics.push(JSON.stringify({ phase: 'critic', steps: preset.criticSteps, loss: criticLoss }));
+  }
+
+  // Step 5. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
+  const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: seed + 2_000_000 }) : [];
+  for (const round of distill) metrics.push(JSON.stringify({ phase: 'distill', ...round }));
+
+  // Step 6. The evidence on held-out episodes, then the final checkpoint.
   const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(seed));
   metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
   save(preset.steps);
@@ -137,6 +193,9 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     steps: preset.steps,
     evidence,
     transitionsPerSecond: trained > 0 ? (trained * preset.batch * preset.sequence) / (trainMs / 1000) : 0,
+    probeLoss,
+    criticLoss,
+    distill,
     agent,
   };
 }

@@ -28,7 +28,7 @@ export function registerAblate(program: Command): void {
       const backend = await initBackend(flags.backend);
       const rows = Object.entries(ABLATIONS).map(([variant, change]) => {
         const weights = { ...DEFAULT_LOSS_WEIGHTS, ...change };
-        const result = trainRun({ sim, preset: { ...PRESETS.quick, steps: flags.steps }, presetName: 'quick', seed: flags.seed, weights });
+        const result = trainRun({ sim, preset: { ...PRESETS.quick, steps: flags.steps, probeSteps: 0, criticSteps: 0, distill: { ...PRESETS.quick.distill, rounds: 0 } }, presetName: 'quick', seed: flags.seed, weights });
         result.agent.dispose();
         const e = result.evidence;
         return { variant, weights, effectiveRank: e.effectiveRank, minStd: e.minStd, probeR2: e.probeR2, predError: e.predError, copyLastError: e.copyLastError };

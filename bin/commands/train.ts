@@ -14,6 +14,7 @@ interface TrainFlags {
   out?: string;
   seed: number;
   resume?: string;
+  memory: boolean;
   backend?: string;
   json?: boolean;
 }
@@ -31,6 +32,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
     .option('--seed <n>', 'seed of the run', parseSeed, 0)
     .option('--resume <dir>', 'continue from the last checkpoint in this folder')
+    .option('--no-memory', 'leave short-term memory out of the checkpoint (small enough to ship; cannot be resumed)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
     .action(async (simName: string, flags: TrainFlags) => {
@@ -52,6 +54,7 @@ export function registerTrain(program: Command): void {
           seed: flags.seed,
           out,
           resume: flags.resume,
+          withoutMemory: !flags.memory,
           onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
         });
       } finally {
@@ -73,6 +76,9 @@ export function registerTrain(program: Command): void {
         latentError: roundAll(evidence.latentError),
         copyLastLatentError: roundAll(evidence.copyLastLatentError),
         transitionsPerSecond: Math.round(result.transitionsPerSecond),
+        probeLoss: result.probeLoss === null ? null : round(result.probeLoss),
+        criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
+        distill: result.distill.map((r) => ({ ...r, loss: round(r.loss) })),
         seconds: Math.round((performance.now() - started) / 100) / 10,
       };
       result.agent.dispose();
@@ -90,5 +96,9 @@ export function registerTrain(program: Command): void {
         ),
       );
       console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
+      if (summary.criticLoss !== null) console.log(`critic: TD error ${summary.criticLoss}`);
+      for (const r of summary.distill) {
+        console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}`);
+      }
     });
 }

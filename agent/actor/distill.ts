@@ -1,0 +1,101 @@
+// Compiles Mode-2 into Mode-1 (amortised inference): the policy learns the planner's actions on the states it visits, DAgger-style.
+import * as tf from '@tensorflow/tfjs';
+import { Env } from '../../world/env.ts';
+import { Rng } from '../../world/rng.ts';
+import type { SimDefinition } from '../../world/sim.ts';
+import type { Agent } from '../agent.ts';
+
+export interface DistillOptions {
+  rounds: number;
+  /** Episodes run per round. */
+  episodes: number;
+  /** Policy regression steps per round, on everything gathered so far. */
+  steps: number;
+  batch: number;
+  seed: number;
+  learningRate?: number;
+}
+
+export interface DistillRound {
+  round: number;
+  /** Success of the episodes run this round (by the planner in round 0, by the policy after). */
+  successRate: number;
+  /** Labelled states gathered so far. */
+  samples: number;
+  /** Mean squared error between policy and planner actions after the round's training. */
+  loss: number;
+}
+
+/**
+ * Round 0 runs the planner; later rounds run the policy while the planner labels every visited state (DAgger), so the
+ * policy learns to recover from its own mistakes. The policy then warm-starts the planner (the compiled loop).
+ */
+export function distillPolicy(agent: Agent, sim: SimDefinition, options: DistillOptions, onRound?: (r: DistillRound) => void): DistillRound[] {
+  const planner = agent.planner;
+  if (!planner) throw new Error('distillation needs a planner: the agent has no world model');
+  const env = new Env(sim);
+  const layout = env.observationLayout;
+  const obsSize = layout.size;
+  const observations: Float32Array[] = [];
+  const labels: Float32Array[] = [];
+  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+  const rng = new Rng(options.seed);
+  const settings = { ...agent.settings, mode: 'mode2' as const };
+  const rounds: DistillRound[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    // Step 1. Gather: act (planner first, then policy), label every visited state with the planner's action.
+    let successes = 0;
+    for (let e = 0; e < options.episodes; e++) {
+      const seed = options.seed + round * 10_000 + e;
+      let observation = env.reset({ seed }).observations[0]!;
+      agent.beginEpisode(seed);
+      let done = false;
+      while (!done) {
+        const perceived = agent.configurator.perceive(observation, settings);
+        const s = agent.perception.encode(perceived);
+        const target = planner.plan(s, settings).action;
+        observations.push(perceived);
+        labels.push(target);
+        const action = round === 0 ? target : agent.actor.policy.act(s);
+        const r = env.step([action]);
+        observation = r.observations[0]!;
+        done = r.terminated || r.truncated;
+        if (r.terminated) successes++;
+      }
+      agent.endEpisode();
+    }
+    // Step 2. Regress the policy on the aggregate, the encoder frozen (its states are computed outside the loss).
+    const n = observations.length;
+    const x = new Float32Array(n * obsSize);
+    const y = new Float32Array(n * 2);
+    observations.forEach((o, i) => x.set(o, i * obsSize));
+    labels.forEach((a, i) => y.set(a, i * 2));
+    const d = agent.perception.latent;
+    const states = new Float32Array(n * d);
+    for (let start = 0; start < n; start += 2048) {
+      const m = Math.min(2048, n - start);
+      states.set(tf.tidy(() => agent.perception.inferBatch(tf.tensor2d(x.subarray(start * obsSize, (start + m) * obsSize), [m, obsSize])).dataSync()), start * d);
+    }
+    const rows = Math.min(options.batch, n);
+    const sb = new Float32Array(rows * d);
+    const ab = new Float32Array(rows * 2);
+    let loss = Number.NaN;
+    for (let step = 0; step < options.steps; step++) {
+      for (let i = 0; i < rows; i++) {
+        const r = rng.int(n);
+        sb.set(states.subarray(r * d, (r + 1) * d), i * d);
+        ab.set(y.subarray(r * 2, r * 2 + 2), i * 2);
+      }
+      loss = tf.tidy(() => {
+        const s = tf.tensor2d(sb, [rows, d]);
+        const a = tf.tensor2d(ab, [rows, 2]);
+        return optimizer.minimize(() => tf.mean(tf.square(tf.sub(agent.actor.policy.actBatch(s), a))) as tf.Scalar, true, agent.actor.policy.variables)!.dataSync()[0]!;
+      });
+    }
+    const result = { round, successRate: successes / options.episodes, samples: n, loss };
+    rounds.push(result);
+    onRound?.(result);
+  }
+  optimizer.dispose();
+  return rounds;
+}
