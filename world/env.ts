@@ -1,6 +1,6 @@
 // The environment: Gymnasium-style reset/step over a sim, with named observation features and no external reward.
 import { FeatureLayout } from './features.ts';
-import { bodyState, createPhysics, stepPhysics, topSpeed, type PhysicsWorld } from './physics.ts';
+import { bodyState, createPhysics, setBodyState, stepPhysics, topSpeed, type PhysicsWorld } from './physics.ts';
 import { Rng } from './rng.ts';
 import { castRays, obstaclesOf, occupancyGrid, type Obstacle } from './sensors.ts';
 import type { SimDefinition, Vec, WorldState } from './sim.ts';
@@ -147,6 +147,29 @@ export class Env {
       }
       return out;
     });
+  }
+
+  /**
+   * Puts the world in a state of the current episode (same scene): bodies, goals, food and counters. For planners that
+   * simulate ahead on a copy of the world (the oracle). @returns the observations in that state
+   */
+  restore(state: WorldState): Observation[] {
+    if (!this.physics || !this.current) throw new Error('Env.restore called before reset(): reset with the episode seed first');
+    if (state.agents.length !== this.physics.agents.length || state.blocks.length !== this.physics.blocks.length) {
+      throw new Error(`Env.restore got a state with ${state.agents.length} agents and ${state.blocks.length} blocks; this world has ${this.physics.agents.length} and ${this.physics.blocks.length}`);
+    }
+    state.agents.forEach((b, i) => setBodyState(this.physics!.agents[i]!, b));
+    state.blocks.forEach((b, i) => setBodyState(this.physics!.blocks[i]!, b));
+    this.current = {
+      step: state.step,
+      scene: this.current.scene,
+      agents: state.agents.map((a) => ({ ...a })),
+      blocks: state.blocks.map((b) => ({ ...b })),
+      goals: state.goals.map((g) => ({ ...g })),
+      food: state.food.map((f) => ({ ...f })),
+      counters: { ...state.counters },
+    };
+    return this.observe();
   }
 
   /** The goal-relative sensor's target for an agent. */

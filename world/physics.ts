@@ -102,5 +102,14 @@ export function bodyState(body: Matter.Body): BodyState {
     angle: body.angle,
     vx: body.velocity.x,
     vy: body.velocity.y,
+    angularVelocity: body.angularVelocity,
   };
+}
+
+/** Puts a body exactly in a recorded state (position, angle and their rates). */
+export function setBodyState(body: Matter.Body, state: BodyState): void {
+  Body.setPosition(body, { x: state.x, y: state.y });
+  Body.setAngle(body, state.angle);
+  Body.setVelocity(body, { x: state.vx, y: state.vy });
+  Body.setAngularVelocity(body, state.angularVelocity);
 }

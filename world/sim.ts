@@ -42,6 +42,8 @@ export interface SceneSpec {
 export interface BodyState extends Pose {
   vx: number;
   vy: number;
+  /** Radians per step. */
+  angularVelocity: number;
 }
 
 /** Ground truth of the world after a step: for evaluation, recording and scripted controllers only. */

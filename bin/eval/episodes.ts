@@ -1,10 +1,18 @@
 // Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
 import { ModelPlanner, PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
+import { loadCosts } from '../../agent/agent.ts';
+import { parseAgentConfig } from '../../agent/config.ts';
+import { Configurator } from '../../agent/configurator/configurator.ts';
+import { meterCosts } from '../../agent/cost/cost-meter.ts';
+import { CostModule } from '../../agent/cost/cost-module.ts';
 import { getSim } from '../../sims/index.ts';
+import { Env } from '../../world/env.ts';
+import { oraclePolicy } from './oracle.ts';
 import { runEpisodes } from '../../world/rollout.ts';
 import { AGENTS, percentiles, preparePolicy, type AgentName } from '../agents.ts';
 
-export type EvalPlanner = PlannerName;
+export type EvalPlanner = PlannerName | 'oracle';
+const EVAL_PLANNERS: readonly EvalPlanner[] = [...PLANNERS, 'oracle'];
 
 /** One row of the evaluation table: an agent and, for planning agents, its planner. */
 export interface EvalRowSpec {
@@ -22,6 +30,7 @@ export const DEFAULT_ROWS: readonly EvalRowSpec[] = [
   { agent: 'mode2', planner: 'gd' },
   { agent: 'mode2', planner: 'cem' },
   { agent: 'mode2', planner: 'mppi' },
+  { agent: 'mode2', planner: 'oracle' },
 ];
 
 /** Parses `--only mode1,mode2:cem,…`; a planning agent without a planner gets the default one. */
@@ -31,7 +40,7 @@ export function parseRows(text: string): EvalRowSpec[] {
     if (!(AGENTS as readonly string[]).includes(agent)) throw new Error(`--only: unknown agent '${agent}' in '${item}'; agents: ${AGENTS.join(', ')}`);
     const plans = agent === 'mode2' || agent === 'auto';
     if (!plans && planner) throw new Error(`--only: '${agent}' does not plan, so '${item}' cannot name a planner`);
-    if (planner && !(PLANNERS as readonly string[]).includes(planner)) throw new Error(`--only: unknown planner '${planner}' in '${item}'; planners: ${PLANNERS.join(', ')}`);
+    if (planner && !(EVAL_PLANNERS as readonly string[]).includes(planner)) throw new Error(`--only: unknown planner '${planner}' in '${item}'; planners: ${EVAL_PLANNERS.join(', ')}`);
     return { agent: agent as AgentName, planner: plans ? ((planner as EvalPlanner | undefined) ?? DEFAULT_PLANNER) : null };
   });
 }
@@ -57,10 +66,11 @@ export interface EpisodeOutcome {
 /** Runs one evaluation episode in this thread (the backend must be initialised). */
 export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
   const sim = getSim(task.sim);
+  if (task.row.planner === 'oracle') return runOracleEpisode(task);
   const prepared = preparePolicy(sim, task.row.agent, {
     seed: task.seed,
     checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
-    ...(task.row.planner ? { planner: task.row.planner } : {}),
+    ...(task.row.planner ? { planner: task.row.planner as PlannerName } : {}),
     ...(task.deterministic ? { planning: { timeBudgetMs: 1e9 } } : {}),
   });
   try {
@@ -98,5 +108,25 @@ export function summarizeRow(row: EvalRowSpec, outcomes: readonly EpisodeOutcome
     meanSteps: outcomes.reduce((s, o) => s + o.steps, 0) / n,
     msPerDecision: percentiles(outcomes.flatMap((o) => o.decisionMs)),
     modelEvalsPerDecision: decisions > 0 ? outcomes.reduce((s, o) => s + o.modelEvals, 0) / decisions : 0,
+  };
+}
+
+/** The oracle row: CEM through the true simulator with the sim's suggested costs. */
+function runOracleEpisode(task: EpisodeTask): EpisodeOutcome {
+  const sim = getSim(task.sim);
+  const layout = new Env(sim).observationLayout;
+  const config = parseAgentConfig({});
+  const costs = new CostModule(loadCosts(sim.suggestedCosts, config), layout);
+  const weights = new Configurator(costs.names, sim.suggestedCosts, config, layout).current.weights;
+  const stats = { decisions: 0, simulatorSteps: 0 };
+  const meter = meterCosts(oraclePolicy(costs, weights, stats), costs, layout);
+  const result = runEpisodes({ sim, policy: meter.policy, episodes: 1, seed: task.seed });
+  return {
+    seed: task.seed,
+    success: result.episodes[0]!.success,
+    steps: result.episodes[0]!.steps,
+    decisionMs: meter.decisionMs,
+    decisions: stats.decisions,
+    modelEvals: stats.simulatorSteps,
   };
 }
