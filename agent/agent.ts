@@ -22,6 +22,8 @@ import { HJepa } from './world-model/h-jepa.ts';
 import type { WorldModel } from './world-model/world-model.ts';
 
 export const ACTION_SIZE = 2;
+/** The automatic mode treats a tick as novel when its surprise exceeds this multiple of the running mean. */
+const NOVELTY_RATIO = 4;
 
 export interface AgentOptions {
   /** The observation layout of the agent's body in its sim. */
@@ -78,6 +80,10 @@ export class Agent {
   private previous: { s: Float32Array; action: Float32Array } | null = null;
   private lastState: Float32Array | null = null;
   private lastSurprise: number | null = null;
+  /** Running mean of the surprise, the automatic mode's yardstick of novelty. */
+  private surpriseMean: number | null = null;
+  /** Ticks run in each mode. */
+  readonly modeCounts = { mode1: 0, mode2: 0 };
   /** The first error raised inside the streams; once set, the agent refuses to tick. */
   private failure: Error | null = null;
 
@@ -129,7 +135,7 @@ export class Agent {
             seed: this.config.seed,
           })
         : null);
-    this.actor = new Actor(policy, this.planner);
+    this.actor = new Actor(policy, this.planner, () => this.isNovel());
 
     const observation$ = new Subject<ObservationMsg>();
     const task$ = new Subject<Task>();
@@ -177,6 +183,8 @@ export class Agent {
         next: ([st, ac]) => {
           const model = this.worldModel;
           this.lastSurprise = model && this.previous && st.tick > 0 ? predictionError(model, this.previous.s, this.previous.action, st.s) : null;
+          if (this.lastSurprise !== null) this.surpriseMean = this.surpriseMean === null ? this.lastSurprise : 0.99 * this.surpriseMean + 0.01 * this.lastSurprise;
+          this.modeCounts[ac.mode]++;
           this.lastState = st.s;
           this.previous = { s: st.s, action: ac.action };
         },
@@ -209,6 +217,11 @@ export class Agent {
   endEpisode(): void {
     if (this.tickIndex > 0) this.memory.markDone();
     this.tickIndex = 0;
+  }
+
+  /** Novel: the world model's latest surprise is several times its running mean. */
+  private isNovel(): boolean {
+    return this.lastSurprise !== null && this.surpriseMean !== null && this.lastSurprise > NOVELTY_RATIO * this.surpriseMean;
   }
 
   private fail(e: Error): void {

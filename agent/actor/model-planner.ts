@@ -6,11 +6,14 @@ import type { AgentSettings } from '../ports.ts';
 import type { HJepa } from '../world-model/h-jepa.ts';
 import type { Planner } from './actor.ts';
 import { residualMlpStep } from './planners/mlp-step.ts';
-import { planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
+import { evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
 import type { Policy } from './policy.ts';
 
 export const PLANNERS = ['gd', 'cem', 'mppi'] as const;
 export type PlannerName = (typeof PLANNERS)[number];
+
+/** The automatic mode plans when the policy's predicted cost exceeds the shifted plan's by more than this fraction. */
+const AUTO_MARGIN = 0.05;
 
 const PLAN_FUNCTIONS: Record<PlannerName, PlanFunction> = { gd: planGradient, cem: planCEM, mppi: planMPPI };
 
@@ -26,6 +29,8 @@ export interface ModelPlannerOptions {
 /** Mode-2: minimise Σ γ^t C(ŝ_t, a_t) + C(ŝ_H) + v·TC(ŝ_H) over action sequences, costs read through the probe heads. */
 export class ModelPlanner implements Planner {
   private previous: Float32Array | null = null;
+  /** True when `previous` was already shifted to this tick (by the automatic mode's test). */
+  private shiftedToNow = false;
   private decisions = 0;
   private episodeSeed = 0;
   /** Model evaluations and iterations of the latest decision. */
@@ -47,6 +52,7 @@ export class ModelPlanner implements Planner {
    */
   reset(episodeSeed?: number): void {
     this.previous = null;
+    this.shiftedToNow = false;
     if (episodeSeed !== undefined) {
       this.episodeSeed = episodeSeed;
       this.decisions = 0;
@@ -67,32 +73,70 @@ export class ModelPlanner implements Planner {
     });
   }
 
-  plan(s: Float32Array, settings: AgentSettings): { action: Float32Array } {
-    const H = settings.horizon;
+  /** The planning problem from s under the current settings; the caller disposes `s0` and `step`. */
+  private problem(s: Float32Array, settings: AgentSettings): { problem: PlanningProblem; dispose(): void } {
     const A = this.model.actionSize;
     const { model, cost, critic } = this;
     const layout = model.probeLayout;
     const s0 = tf.tensor2d(s, [1, s.length]);
     // One custom-gradient op per model step (fused forward, hand-written backward): ~3× faster than autodiff here.
     const step = residualMlpStep(model.predictor, model.latent, A);
+    const stage = (x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => cost.intrinsic(model.probe(x), a, layout, settings.weights);
+    const problem: PlanningProblem = {
+      s0,
+      horizon: settings.horizon,
+      actionSize: A,
+      next: step.next,
+      nextInfer: step.nextInfer,
+      cost: stage,
+      timeInvariantCost: true,
+      terminal: (x) => {
+        const final = stage(x, tf.zeros([x.shape[0], A]) as tf.Tensor2D);
+        return critic && settings.criticWeight > 0 ? tf.add(final, tf.mul(critic.predict(x), settings.criticWeight)) : final;
+      },
+      discount: this.options.discount,
+    };
+    return {
+      problem,
+      dispose: () => {
+        s0.dispose();
+        step.dispose();
+      },
+    };
+  }
+
+  /**
+   * The automatic mode's test: plan when the policy's rollout is predicted to cost more than the previous plan,
+   * shifted to now (or when there is no plan yet this episode).
+   */
+  prefersPlanning(s: Float32Array, settings: AgentSettings): boolean {
+    const H = settings.horizon;
+    const A = this.model.actionSize;
+    if (!this.previous || this.previous.length !== H * A) return true;
+    const { problem, dispose } = this.problem(s, settings);
     try {
-      const stage = (x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => cost.intrinsic(model.probe(x), a, layout, settings.weights);
-      const problem: PlanningProblem = {
-        s0,
-        horizon: H,
-        actionSize: A,
-        next: step.next,
-        nextInfer: step.nextInfer,
-        cost: stage,
-        timeInvariantCost: true,
-        terminal: (x) => {
-          const final = stage(x, tf.zeros([x.shape[0], A]) as tf.Tensor2D);
-          return critic && settings.criticWeight > 0 ? tf.add(final, tf.mul(critic.predict(x), settings.criticWeight)) : final;
-        },
-        discount: this.options.discount,
-      };
+      const sequences = new Float32Array(2 * H * A);
+      sequences.set(this.policyRollout(problem.s0, H));
+      this.previous = shiftPlan(this.previous, H, A);
+      this.shiftedToNow = true;
+      sequences.set(this.previous, H * A);
+      const [policyCost, planCost] = evaluateCosts(problem, sequences, 2);
+      return policyCost! > planCost! + AUTO_MARGIN * Math.abs(planCost!);
+    } finally {
+      dispose();
+    }
+  }
+
+  plan(s: Float32Array, settings: AgentSettings): { action: Float32Array } {
+    const H = settings.horizon;
+    const A = this.model.actionSize;
+    const { problem, dispose } = this.problem(s, settings);
+    const s0 = problem.s0;
+    try {
       // Step 1. Warm start: the previous plan shifted by one tick, else the policy's rollout.
-      const init = this.previous && this.previous.length === H * A ? shiftPlan(this.previous, H, A) : this.policyRollout(s0, H);
+      const previous = this.previous && this.previous.length === H * A ? this.previous : null;
+      const init = previous ? (this.shiftedToNow ? previous : shiftPlan(previous, H, A)) : this.policyRollout(s0, H);
+      this.shiftedToNow = false;
       // Step 2. Optimise; the planner stops at the iteration count or the time budget, whichever comes first.
       const result = PLAN_FUNCTIONS[this.options.method](problem, {
         candidates: this.options.candidates,
@@ -107,8 +151,7 @@ export class ModelPlanner implements Planner {
       this.totals.modelEvals += result.modelEvals;
       return { action: result.actions.slice(0, A) };
     } finally {
-      s0.dispose();
-      step.dispose();
+      dispose();
     }
   }
 }

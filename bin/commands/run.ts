@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
+import type { Agent } from '../../agent/agent.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { RecordingWriter } from '../../world/recording.ts';
@@ -74,6 +75,7 @@ export function registerRun(program: Command): void {
         stepsPerSecond: Math.round(result.stepsPerSecond),
         meanCost: prepared.meanCost(),
         msPerDecision: percentiles(prepared.decisionMs()),
+        ...(prepared.agents.length > 0 ? { mode2Share: mode2Share(prepared.agents) } : {}),
         ...(flags.record ? { recording: flags.record } : {}),
       };
       if (flags.json) {
@@ -86,6 +88,14 @@ export function registerRun(program: Command): void {
       ]));
       console.log();
       console.log(formatTable(['intrinsic cost', 'weight', 'mean per tick'], Object.entries(summary.meanCost).map(([name, v]) => [name, prepared.weights[name] ?? 0, v])));
+      if (summary.mode2Share !== undefined) console.log(`Mode-2 ticks: ${(100 * summary.mode2Share).toFixed(1)} %`);
       if (flags.record) console.log(`recording: ${flags.record}`);
     });
+}
+
+/** The share of ticks decided by Mode-2, over every agent. */
+function mode2Share(agents: readonly Agent[]): number {
+  const mode2 = agents.reduce((n, a) => n + a.modeCounts.mode2, 0);
+  const all = agents.reduce((n, a) => n + a.modeCounts.mode1 + a.modeCounts.mode2, 0);
+  return all > 0 ? mode2 / all : 0;
 }
