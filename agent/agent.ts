@@ -5,6 +5,7 @@ import type { FeatureLayout } from '../world/features.ts';
 import { Rng } from '../world/rng.ts';
 import type { SuggestedCost } from '../world/sim.ts';
 import { Actor, type Planner } from './actor/actor.ts';
+import { HierarchicalPlanner } from './actor/hierarchical-planner.ts';
 import { ModelPlanner } from './actor/model-planner.ts';
 import { Policy } from './actor/policy.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
@@ -123,18 +124,23 @@ export class Agent {
           )
         : null);
     const plan = this.config.planning;
+    const model = this.worldModel instanceof HJepa ? this.worldModel : null;
+    const flat = model
+      ? new ModelPlanner(model, this.cost, this.critic, policy, {
+          method: plan.planner === 'gd-hier' ? 'gd' : plan.planner,
+          candidates: plan.candidates,
+          iterations: plan.iterations,
+          timeBudgetMs: plan.timeBudgetMs,
+          discount: plan.discount,
+          seed: this.config.seed,
+          subgoalWeight: plan.subgoalWeight,
+        })
+      : null;
     this.planner =
       options.planner ??
-      (this.worldModel instanceof HJepa
-        ? new ModelPlanner(this.worldModel, this.cost, this.critic, policy, {
-            method: plan.planner,
-            candidates: plan.candidates,
-            iterations: plan.iterations,
-            timeBudgetMs: plan.timeBudgetMs,
-            discount: plan.discount,
-            seed: this.config.seed,
-          })
-        : null);
+      (model && flat && plan.planner === 'gd-hier'
+        ? new HierarchicalPlanner(model, this.cost, flat, { coarseHorizon: plan.coarseHorizon, candidates: plan.candidates, iterations: plan.iterations, seed: this.config.seed })
+        : flat);
     this.actor = new Actor(policy, this.planner, () => this.isNovel());
 
     const observation$ = new Subject<ObservationMsg>();
@@ -207,7 +213,7 @@ export class Agent {
   /** Starts a new episode: the next ticks are recorded under a new episode id, from tick 0. @param seed the world's episode seed */
   beginEpisode(seed?: number): void {
     this.previous = null;
-    if (this.planner instanceof ModelPlanner) this.planner.reset(seed);
+    this.planner?.reset?.(seed);
     if (this.tickIndex > 0) this.endEpisode();
     this.episode++;
     this.tickIndex = 0;
@@ -243,7 +249,7 @@ export class Agent {
   /** Changes the task (goal, weights, mode, horizon) from now on; the modules follow without retraining. Throws on a bad task. */
   setTask(task: Task): void {
     this.ports.settings$.next(this.configurator.configure(task));
-    if (this.planner instanceof ModelPlanner) this.planner.reset();
+    this.planner?.reset?.();
   }
 
   get settings(): AgentSettings {

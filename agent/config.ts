@@ -50,7 +50,9 @@ export const AgentConfigSchema = z.strictObject({
   planning: z
     .strictObject({
       horizon: int(1, 256).default(16).describe('Planning horizon H in ticks (Mode-2).'),
-      planner: z.enum(['gd', 'cem', 'mppi']).default('gd').describe('Mode-2 optimiser: gradient descent, cross-entropy method or MPPI.'),
+      planner: z.enum(['gd', 'gd-hier', 'cem', 'mppi']).default('gd').describe('Mode-2 optimiser: gradient descent, hierarchical GD (level-2 subgoals), cross-entropy method or MPPI.'),
+      coarseHorizon: int(1, 256).default(12).describe('Coarse steps planned by gd-hier at level 2 (each is worldModel.level2Steps ticks).'),
+      subgoalWeight: z.number().min(0).default(1).describe('Weight of the distance to the level-2 subgoal in gd-hier\'s level-1 cost.'),
       candidates: int(1, 4096).default(16).describe('Action sequences optimised together (B).'),
       iterations: int(1, 10_000).default(20).describe('Maximum optimiser iterations per decision.'),
       timeBudgetMs: z.number().positive().default(30).describe('Time budget per decision in ms; the planner stops at whichever limit comes first.'),

@@ -1,6 +1,9 @@
 // `npm run bench`: every benchmark of the project, each against a baseline measured in the same run.
 import { formatTable } from '../bin/table.ts';
+import { initBackend } from '../agent/tensor/backend.ts';
 import { benchAgent } from './agent.ts';
+import { benchDecisions } from './decisions.ts';
+import { benchPlanners } from './planners.ts';
 import { benchWorld } from './world.ts';
 import { benchWorldModel } from './world-model.ts';
 
@@ -34,3 +37,27 @@ console.log(
     wm.map((r) => [r.backend, r.msPerStep.toFixed(1), Math.round(r.transitionsPerSecond), cpu ? (r.transitionsPerSecond / cpu.transitionsPerSecond).toFixed(2) : '-']),
   ),
 );
+
+await initBackend('wasm');
+console.log('\nPlanners: ms per cold decision at H=16, B=16, 20 iterations, latent 32, hidden 128 (wasm)');
+console.log('baseline: gd-naive, the same GD loop with plain autodiff and tf.train.adam, in the same run');
+const planners = benchPlanners();
+const naive = planners.find((r) => r.method === 'gd-naive')!;
+console.log(
+  formatTable(
+    ['method', 'median ms', 'p95 ms', 'model evals', 'naive/method'],
+    planners.map((r) => [r.method, ms(r.median), ms(r.p95), r.modelEvals, (naive.median / r.median).toFixed(2)]),
+  ),
+);
+
+console.log('\nDecisions in reach with the shipped checkpoint (warm-started Mode-2: 30 ms budget, ≤ 20 iterations)');
+const decisions = benchDecisions();
+if (!decisions) console.log('no checkpoint ships for reach: run the command in docs/planning.md first');
+else {
+  console.log(
+    formatTable(
+      ['agent', 'planner', 'median ms', 'p95 ms', 's per 200-step episode'],
+      decisions.map((r) => [r.agent, r.planner ?? '-', ms(r.median), ms(r.p95), r.episodeSeconds.toFixed(2)]),
+    ),
+  );
+}

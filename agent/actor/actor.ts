@@ -8,6 +8,10 @@ export interface Planner {
   plan(s: Float32Array, settings: AgentSettings): { action: Float32Array };
   /** For the automatic mode: true when the policy's predicted cost is worse than the planner's current plan. */
   prefersPlanning?(s: Float32Array, settings: AgentSettings): boolean;
+  /** Forgets plans in progress; with an episode seed, random draws restart from it. */
+  reset?(episodeSeed?: number): void;
+  /** Decisions taken and model evaluations spent so far. */
+  readonly totals?: { decisions: number; modelEvals: number };
 }
 
 export class Actor {

@@ -9,21 +9,25 @@ import { residualMlpStep } from './planners/mlp-step.ts';
 import { evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
 import type { Policy } from './policy.ts';
 
-export const PLANNERS = ['gd', 'cem', 'mppi'] as const;
+export const PLANNERS = ['gd', 'gd-hier', 'cem', 'mppi'] as const;
 export type PlannerName = (typeof PLANNERS)[number];
+/** The flat optimisers; 'gd-hier' is flat GD under a level-2 planner. */
+export type FlatPlannerName = Exclude<PlannerName, 'gd-hier'>;
 
 /** The automatic mode plans when the policy's predicted cost exceeds the shifted plan's by more than this fraction. */
 const AUTO_MARGIN = 0.05;
 
-const PLAN_FUNCTIONS: Record<PlannerName, PlanFunction> = { gd: planGradient, cem: planCEM, mppi: planMPPI };
+const PLAN_FUNCTIONS: Record<FlatPlannerName, PlanFunction> = { gd: planGradient, cem: planCEM, mppi: planMPPI };
 
 export interface ModelPlannerOptions {
-  method: PlannerName;
+  method: FlatPlannerName;
   candidates: number;
   iterations: number;
   timeBudgetMs: number;
   discount: number;
   seed: number;
+  /** Weight of the level-2 subgoal distance in hierarchical planning. */
+  subgoalWeight?: number;
 }
 
 /** Mode-2: minimise Σ γ^t C(ŝ_t, a_t) + C(ŝ_H) + v·TC(ŝ_H) over action sequences, costs read through the probe heads. */
@@ -73,15 +77,23 @@ export class ModelPlanner implements Planner {
     });
   }
 
-  /** The planning problem from s under the current settings; the caller disposes `s0` and `step`. */
-  private problem(s: Float32Array, settings: AgentSettings): { problem: PlanningProblem; dispose(): void } {
+  /**
+   * The planning problem from s under the current settings; with a level-2 subgoal, every stage also pays
+   * `subgoalWeight`·mean((Enc2(ŝ) − subgoal)²). The caller disposes it.
+   */
+  private problem(s: Float32Array, settings: AgentSettings, subgoal?: Float32Array): { problem: PlanningProblem; dispose(): void } {
     const A = this.model.actionSize;
     const { model, cost, critic } = this;
     const layout = model.probeLayout;
     const s0 = tf.tensor2d(s, [1, s.length]);
     // One custom-gradient op per model step (fused forward, hand-written backward): ~3× faster than autodiff here.
     const step = residualMlpStep(model.predictor, model.latent, A);
-    const stage = (x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => cost.intrinsic(model.probe(x), a, layout, settings.weights);
+    const target = subgoal ? tf.tensor2d(subgoal, [1, subgoal.length]) : null;
+    const stage = (x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => {
+      const intrinsic = cost.intrinsic(model.probe(x), a, layout, settings.weights);
+      if (!target) return intrinsic;
+      return tf.add(intrinsic, tf.mul(tf.mean(tf.square(tf.sub(model.encode2(x), target)), 1), this.options.subgoalWeight ?? 1));
+    };
     const problem: PlanningProblem = {
       s0,
       horizon: settings.horizon,
@@ -101,6 +113,7 @@ export class ModelPlanner implements Planner {
       dispose: () => {
         s0.dispose();
         step.dispose();
+        target?.dispose();
       },
     };
   }
@@ -127,10 +140,11 @@ export class ModelPlanner implements Planner {
     }
   }
 
-  plan(s: Float32Array, settings: AgentSettings): { action: Float32Array } {
+  /** @param subgoal [latent2] a level-2 state the plan should pass near (hierarchical planning) */
+  plan(s: Float32Array, settings: AgentSettings, subgoal?: Float32Array): { action: Float32Array } {
     const H = settings.horizon;
     const A = this.model.actionSize;
-    const { problem, dispose } = this.problem(s, settings);
+    const { problem, dispose } = this.problem(s, settings, subgoal);
     const s0 = problem.s0;
     try {
       // Step 1. Warm start: the previous plan shifted by one tick, else the policy's rollout.

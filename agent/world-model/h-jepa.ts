@@ -46,6 +46,8 @@ export class HJepa implements WorldModel {
   readonly encoder2: Mlp;
   /** Level 2: ŝ2' = s2 + f2(s2, u), u the `steps` actions flattened. */
   readonly predictor2: Mlp;
+  /** Level-2 probe heads: the same named features from s2, so costs can price coarse plans. */
+  readonly probe2Net: Mlp;
 
   constructor(layout: FeatureLayout, options: HJepaOptions, rng: Rng) {
     const { latent, actionSize, hidden, latentVariable, level2 } = options;
@@ -61,6 +63,7 @@ export class HJepa implements WorldModel {
     this.probeNet = new Mlp('world-model/probe', [latent, options.probeHidden, this.probeLayout.size], rng, 'relu', 'linear');
     this.encoder2 = new Mlp('world-model/encoder2', [latent, level2.hidden, level2.latent], rng, 'relu', 'linear');
     this.predictor2 = new Mlp('world-model/predictor2', [level2.latent + level2.steps * actionSize, level2.hidden, level2.latent], rng, 'relu', 'linear', 0.1);
+    this.probe2Net = new Mlp('world-model/probe2', [level2.latent, options.probeHidden, this.probeLayout.size], rng, 'relu', 'linear');
   }
 
   /** @param s [B, latent] @param a [B, A] @param z [B, Z] (zeros when omitted) @returns ŝ [B, latent] */
@@ -96,8 +99,13 @@ export class HJepa implements WorldModel {
     return tf.add(s2, this.predictor2.apply(tf.concat([s2, u], 1)));
   }
 
+  /** @param s2 [B, latent2] @returns [B, probeLayout.size] */
+  probe2(s2: tf.Tensor2D): tf.Tensor2D {
+    return this.probe2Net.apply(s2);
+  }
+
   private get nets(): Mlp[] {
-    return [this.predictor, ...(this.zEncoder ? [this.zEncoder] : []), this.expander, this.inverse, this.probeNet, this.encoder2, this.predictor2];
+    return [this.predictor, ...(this.zEncoder ? [this.zEncoder] : []), this.expander, this.inverse, this.probeNet, this.encoder2, this.predictor2, this.probe2Net];
   }
 
   get variables(): tf.Variable[] {

@@ -6,8 +6,8 @@ import type { PerceptionEncoder } from '../perception/encoder.ts';
 import type { HJepa } from './h-jepa.ts';
 
 /**
- * Trains only the probe heads, on every state in memory: the representation is fixed, so this never shapes it.
- * @returns the mean squared probe error of the last step
+ * Trains only the probe heads of both levels, on every state in memory: the representation is fixed, so this never
+ * shapes it. @returns the mean squared level-1 probe error of the last step
  */
 export function fitProbes(encoder: PerceptionEncoder, model: HJepa, memory: ShortTermMemory, steps: number, batch: number, rng: Rng, learningRate = 1e-3): number {
   const all = memory.latest(memory.size);
@@ -15,27 +15,45 @@ export function fitProbes(encoder: PerceptionEncoder, model: HJepa, memory: Shor
   const obsSize = all.observations.length / rows;
   const width = model.probeLayout.size;
   const d = encoder.latent;
-  // Step 1. Encode every state once.
+  const d2 = model.level2.latent;
+  // Step 1. Encode every state once, at both levels.
   const states = new Float32Array(rows * d);
+  const states2 = new Float32Array(rows * d2);
   for (let start = 0; start < rows; start += 2048) {
     const m = Math.min(2048, rows - start);
-    states.set(tf.tidy(() => encoder.inferBatch(tf.tensor2d(all.observations.subarray(start * obsSize, (start + m) * obsSize), [m, obsSize])).dataSync()), start * d);
+    tf.tidy(() => {
+      const s = encoder.inferBatch(tf.tensor2d(all.observations.subarray(start * obsSize, (start + m) * obsSize), [m, obsSize]));
+      states.set(s.dataSync(), start * d);
+      states2.set(model.encode2(s).dataSync(), start * d2);
+    });
   }
   const optimizer = tf.train.adam(learningRate);
   const x = new Float32Array(batch * d);
+  const x2 = new Float32Array(batch * d2);
   const y = new Float32Array(batch * width);
+  const variables = [...model.probeNet.variables, ...model.probe2Net.variables];
   let loss = Number.NaN;
-  // Step 2. Minibatch regression of the probe features.
+  // Step 2. Minibatch regression of the probe features from s and from s2.
   for (let step = 0; step < steps; step++) {
     for (let i = 0; i < batch; i++) {
       const r = rng.int(rows);
       x.set(states.subarray(r * d, (r + 1) * d), i * d);
+      x2.set(states2.subarray(r * d2, (r + 1) * d2), i * d2);
       y.set(all.observations.subarray(r * obsSize, r * obsSize + width), i * width);
     }
     loss = tf.tidy(() => {
-      const xs = tf.tensor2d(x, [batch, d]);
       const ys = tf.tensor2d(y, [batch, width]);
-      return optimizer.minimize(() => tf.mean(tf.square(tf.sub(model.probeNet.apply(xs), ys))) as tf.Scalar, true, model.probeNet.variables)!.dataSync()[0]!;
+      const level1 = (): tf.Scalar => tf.mean(tf.square(tf.sub(model.probeNet.apply(tf.tensor2d(x, [batch, d])), ys)));
+      const level2 = (): tf.Scalar => tf.mean(tf.square(tf.sub(model.probe2Net.apply(tf.tensor2d(x2, [batch, d2])), ys)));
+      const losses: tf.Scalar[] = [];
+      optimizer.minimize(() => {
+        const l1 = level1();
+        losses.push(tf.keep(l1));
+        return tf.add(l1, level2()) as tf.Scalar;
+      }, false, variables);
+      const value = losses[0]!.dataSync()[0]!;
+      losses[0]!.dispose();
+      return value;
     });
   }
   optimizer.dispose();

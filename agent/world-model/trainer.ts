@@ -34,7 +34,7 @@ export const DEFAULT_LOSS_WEIGHTS: Readonly<LossWeights> = Object.freeze({
   level2: 0.5,
 });
 
-export type LossReport = Record<'total' | 'prediction' | 'variance' | 'covariance' | 'inverse' | 'smoothness' | 'latentVariable' | 'level2' | 'probe', number>;
+export type LossReport = Record<'total' | 'prediction' | 'variance' | 'covariance' | 'inverse' | 'smoothness' | 'latentVariable' | 'level2' | 'probe' | 'probe2', number>;
 
 /** Identity forward, zero gradient: the probe heads learn from s without shaping it. */
 const stopGradient = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -123,8 +123,10 @@ export class WorldModelTrainer {
       // Step 5. Level 2: coarse states every k2 ticks, predicted under the k2 actions between them.
       const coarse = Math.floor(steps / k2);
       let level2 = tf.scalar(0);
+      let probe2 = tf.scalar(0);
       if (coarse > 0 && weights.level2 > 0) {
         const S2 = model.encode2(S);
+        probe2 = scalar(tf.mean(tf.square(tf.sub(model.probe2(stopGradient(S2)), tf.slice(X, [0, 0], [len * n, probeSize])))));
         const s2 = (k: number): tf.Tensor2D => tf.slice(S2, [k * n, 0], [n, model.level2.latent]);
         let predicted2 = s2(0);
         const errors2: tf.Tensor[] = [];
@@ -156,9 +158,10 @@ export class WorldModelTrainer {
           tf.mul(zPenalty, weights.latentVariable),
           tf.mul(level2, weights.level2),
           probe,
+          probe2,
         ]),
       );
-      Object.assign(parts, { prediction, variance, covariance, inverse, smoothness, latentVariable: zPenalty, level2, probe });
+      Object.assign(parts, { prediction, variance, covariance, inverse, smoothness, latentVariable: zPenalty, level2, probe, probe2 });
       for (const p of Object.values(parts)) tf.keep(p);
       return total;
     };

@@ -40,7 +40,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
     evalTransitions: 10_000,
     probeSteps: 1_500,
     criticSteps: 500,
-    distill: { rounds: 3, episodes: 8, steps: 400, batch: 256 },
+    distill: { rounds: 5, episodes: 6, steps: 1_000, batch: 256 },
   },
   full: {
     transitions: 100_000,
@@ -50,7 +50,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
     evalTransitions: 10_000,
     probeSteps: 5_000,
     criticSteps: 2_000,
-    distill: { rounds: 6, episodes: 16, steps: 800, batch: 256 },
+    distill: { rounds: 8, episodes: 12, steps: 1_500, batch: 256 },
   },
 });
 

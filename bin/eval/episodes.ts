@@ -1,5 +1,5 @@
 // Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
-import { ModelPlanner, PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
+import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
 import { loadCosts } from '../../agent/agent.ts';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { Configurator } from '../../agent/configurator/configurator.ts';
@@ -28,6 +28,7 @@ export const DEFAULT_ROWS: readonly EvalRowSpec[] = [
   { agent: 'scripted', planner: null },
   { agent: 'mode1', planner: null },
   { agent: 'mode2', planner: 'gd' },
+  { agent: 'mode2', planner: 'gd-hier' },
   { agent: 'mode2', planner: 'cem' },
   { agent: 'mode2', planner: 'mppi' },
   { agent: 'mode2', planner: 'oracle' },
@@ -75,14 +76,14 @@ export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
   });
   try {
     const result = runEpisodes({ sim, policy: prepared.policy, episodes: 1, seed: task.seed });
-    const planners = prepared.agents.map((a) => a.planner).filter((p): p is ModelPlanner => p instanceof ModelPlanner);
+    const planners = prepared.agents.map((a) => a.planner?.totals).filter((t) => t !== undefined);
     return {
       seed: task.seed,
       success: result.episodes[0]!.success,
       steps: result.episodes[0]!.steps,
       decisionMs: prepared.decisionMs(),
-      decisions: planners.reduce((n, p) => n + p.totals.decisions, 0),
-      modelEvals: planners.reduce((n, p) => n + p.totals.modelEvals, 0),
+      decisions: planners.reduce((n, t) => n + t.decisions, 0),
+      modelEvals: planners.reduce((n, t) => n + t.modelEvals, 0),
     };
   } finally {
     for (const agent of prepared.agents) agent.dispose();

@@ -44,3 +44,24 @@ describe('Mode-2 agent', () => {
     expect(mode1 + mode2).toBeGreaterThan(1);
   });
 });
+
+describe('hierarchical Mode-2 (gd-hier)', () => {
+  it('plans subgoals at level 2 and reaches for them at level 1, counting both levels', async () => {
+    const { HierarchicalPlanner } = await import('../../../agent/actor/hierarchical-planner.ts');
+    const config = {
+      perception: { latent: 8, hidden: 32, branch: 16 },
+      worldModel: { hidden: 32, expander: [32], probeHidden: 16, level2Hidden: 16, level2Latent: 4 },
+      planning: { planner: 'gd-hier' as const, candidates: 4, iterations: 2, horizon: 6, coarseHorizon: 3, timeBudgetMs: 1e9 },
+      actor: { mode: 'mode2' as const },
+    };
+    const preset = { transitions: 800, steps: 20, batch: 16, sequence: 9, evalTransitions: 300, probeSteps: 10, criticSteps: 0, distill: { rounds: 0, episodes: 0, steps: 0, batch: 1 } };
+    const hier = trainRun({ sim: getSim('two-rooms'), preset, presetName: 'tiny', seed: 5, config }).agent;
+    expect(hier.planner).toBeInstanceOf(HierarchicalPlanner);
+    const result = runEpisodes({ sim: getSim('two-rooms'), policy: agentPolicy([hier]), episodes: 1, seed: 2 });
+    const totals = hier.planner!.totals!;
+    expect(totals.decisions).toBe(result.totalSteps);
+    // Level 1: 4 candidates × 6 steps × (2 iterations + scoring); level 2 adds its coarse rollouts every 4 ticks.
+    expect(totals.modelEvals).toBeGreaterThan(totals.decisions * 4 * 6 * 2);
+    hier.dispose();
+  });
+});

@@ -1,11 +1,11 @@
 // Planner micro-benchmark: ms per decision of GD, CEM and MPPI on an H-JEPA-sized predictor, against a naive autodiff GD loop.
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../../world/rng.ts';
-import { Mlp } from '../../tensor/dense.ts';
-import { planGradient } from './gradient.ts';
-import { residualMlpStep } from './mlp-step.ts';
-import type { PlanFunction, PlanningProblem } from './problem.ts';
-import { planCEM, planMPPI } from './sampling.ts';
+import { Rng } from '../world/rng.ts';
+import { Mlp } from '../agent/tensor/dense.ts';
+import { planGradient } from '../agent/actor/planners/gradient.ts';
+import { residualMlpStep } from '../agent/actor/planners/mlp-step.ts';
+import type { PlanFunction, PlanningProblem } from '../agent/actor/planners/problem.ts';
+import { planCEM, planMPPI } from '../agent/actor/planners/sampling.ts';
 
 export interface PlannerBenchRow {
   /** gd (generic Mlp.apply step), gd-fused (residualMlpStep), cem, mppi, or gd-naive (autodiff + tf.train.adam, the baseline). */

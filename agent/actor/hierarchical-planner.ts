@@ -1,0 +1,87 @@
+// Hierarchical Mode-2 (H-JEPA): plan coarse macro-actions with the level-2 model over a long horizon; the first coarse
+// step's predicted state becomes the subgoal the level-1 planner must reach.
+import * as tf from '@tensorflow/tfjs';
+import type { CostModule } from '../cost/cost-module.ts';
+import type { AgentSettings } from '../ports.ts';
+import type { HJepa } from '../world-model/h-jepa.ts';
+import type { Planner } from './actor.ts';
+import type { ModelPlanner } from './model-planner.ts';
+import { planGradient, shiftPlan, type PlanningProblem } from './planners/index.ts';
+
+export interface HierarchicalOptions {
+  /** K: coarse steps planned (each covers `model.level2.steps` ticks). */
+  coarseHorizon: number;
+  candidates: number;
+  iterations: number;
+  seed: number;
+}
+
+export class HierarchicalPlanner implements Planner {
+  private coarsePlan: Float32Array | null = null;
+  private subgoal: Float32Array | null = null;
+  private ticksSinceReplan = 0;
+  private decisions = 0;
+  private coarseEvals = 0;
+
+  constructor(
+    readonly model: HJepa,
+    readonly cost: CostModule,
+    readonly low: ModelPlanner,
+    readonly options: HierarchicalOptions,
+  ) {}
+
+  /** Level-1 decisions, and the model evaluations of both levels. */
+  get totals(): { decisions: number; modelEvals: number } {
+    return { decisions: this.low.totals.decisions, modelEvals: this.low.totals.modelEvals + this.coarseEvals };
+  }
+
+  reset(episodeSeed?: number): void {
+    this.coarsePlan = null;
+    this.subgoal = null;
+    this.ticksSinceReplan = 0;
+    this.low.reset(episodeSeed);
+  }
+
+  /** High level: GD over K macro-actions u (k actions each) through next2, priced by the intrinsic costs on probe2. */
+  private replan(s: Float32Array, settings: AgentSettings): void {
+    const { model, cost } = this;
+    const k = model.level2.steps;
+    const A = model.actionSize;
+    const K = this.options.coarseHorizon;
+    const s2 = tf.tidy(() => model.encode2(tf.tensor2d(s, [1, s.length])));
+    try {
+      const problem: PlanningProblem = {
+        s0: s2 as tf.Tensor2D,
+        horizon: K,
+        actionSize: k * A,
+        next: (x, u) => model.next2(x, u),
+        // A macro-action is priced like its mean action, at the coarse state it starts from.
+        cost: (x, u) => cost.intrinsic(model.probe2(x), tf.mean(tf.reshape(u, [u.shape[0], k, A]), 1) as tf.Tensor2D, model.probeLayout, settings.weights),
+        terminal: (x) => cost.intrinsic(model.probe2(x), tf.zeros([x.shape[0], A]) as tf.Tensor2D, model.probeLayout, settings.weights),
+        timeInvariantCost: true,
+      };
+      const result = planGradient(problem, {
+        candidates: this.options.candidates,
+        iterations: this.options.iterations,
+        init: this.coarsePlan ? shiftPlan(this.coarsePlan, K, k * A) : undefined,
+        seed: (this.options.seed * 7919 + this.decisions++) >>> 0,
+      });
+      this.coarsePlan = result.actions;
+      this.coarseEvals += result.modelEvals;
+      this.subgoal = tf.tidy(() => model.next2(s2 as tf.Tensor2D, tf.tensor2d(result.actions.subarray(0, k * A), [1, k * A])).dataSync() as Float32Array);
+    } finally {
+      s2.dispose();
+    }
+  }
+
+  plan(s: Float32Array, settings: AgentSettings): { action: Float32Array } {
+    // Step 1. Every k ticks (one coarse step), replan the coarse path and move the subgoal along it.
+    if (!this.subgoal || this.ticksSinceReplan >= this.model.level2.steps) {
+      this.replan(s, settings);
+      this.ticksSinceReplan = 0;
+    }
+    this.ticksSinceReplan++;
+    // Step 2. The level-1 planner reaches for the subgoal while paying the intrinsic costs.
+    return this.low.plan(s, settings, this.subgoal!);
+  }
+}
