@@ -24,15 +24,16 @@ beforeAll(async () => {
 
 describe('parseRows', () => {
   it('reads agents and planners, defaulting the planner of mode2', () => {
-    expect(parseRows('mode1, mode2, mode2:cem, auto:mppi, mode2:oracle')).toEqual([
+    expect(parseRows('mode1, mode2, mode2:cem, auto:mppi, mode2:oracle, mode2:gd-hier')).toEqual([
       { agent: 'mode1', planner: null },
       { agent: 'mode2', planner: 'gd' },
       { agent: 'mode2', planner: 'cem' },
       { agent: 'auto', planner: 'mppi' },
       { agent: 'mode2', planner: 'oracle' },
+      { agent: 'mode2', planner: 'gd-hier' },
     ]);
     expect(() => parseRows('mode3')).toThrow(/unknown agent 'mode3'/);
-    expect(() => parseRows('mode2:sgd')).toThrow(/unknown planner 'sgd'.*gd, cem, mppi, oracle/);
+    expect(() => parseRows('mode2:sgd')).toThrow(/unknown planner 'sgd'.*gd, gd-hier, cem, mppi, oracle/);
     expect(() => parseRows('scripted:gd')).toThrow(/does not plan/);
   });
 });
