@@ -71,11 +71,7 @@ export function distillPolicy(agent: Agent, sim: SimDefinition, options: Distill
     observations.forEach((o, i) => x.set(o, i * obsSize));
     labels.forEach((a, i) => y.set(a, i * 2));
     const d = agent.perception.latent;
-    const states = new Float32Array(n * d);
-    for (let start = 0; start < n; start += 2048) {
-      const m = Math.min(2048, n - start);
-      states.set(tf.tidy(() => agent.perception.inferBatch(tf.tensor2d(x.subarray(start * obsSize, (start + m) * obsSize), [m, obsSize])).dataSync()), start * d);
-    }
+    const states = agent.perception.encodeRows(x, n);
     const rows = Math.min(options.batch, n);
     const sb = new Float32Array(rows * d);
     const ab = new Float32Array(rows * 2);

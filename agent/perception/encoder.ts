@@ -56,6 +56,17 @@ export class PerceptionEncoder {
     return tf.add(this.fusion.infer(tf.concat([this.vectorBranch.infer(vector), this.gridBranch.infer(grid)], 1)), this.skip.infer(vector));
   }
 
+  /** Plain-data encode of many observations, in chunks. @param observations [rows, observationSize] @returns [rows, latent] */
+  encodeRows(observations: Float32Array, rows: number): Float32Array {
+    const size = observations.length / Math.max(rows, 1);
+    const out = new Float32Array(rows * this.latent);
+    for (let start = 0; start < rows; start += 2048) {
+      const m = Math.min(2048, rows - start);
+      out.set(tf.tidy(() => this.inferBatch(tf.tensor2d(observations.subarray(start * size, (start + m) * size), [m, size])).dataSync()), start * this.latent);
+    }
+    return out;
+  }
+
   /** Plain-data encode of one observation. @returns s [latent] */
   encode(observation: Float32Array): Float32Array {
     return tf.tidy(() => this.inferBatch(tf.tensor2d(observation, [1, observation.length])).dataSync() as Float32Array);

@@ -32,16 +32,6 @@ export function poseFeatures(layout: FeatureLayout): string[] {
   return layout.names.filter((n) => n === 'agent.x' || n === 'agent.y' || n.startsWith('block.'));
 }
 
-function encodeAll(encoder: PerceptionEncoder, observations: Float32Array, rows: number, size: number): Float32Array {
-  const out = new Float32Array(rows * encoder.latent);
-  for (let start = 0; start < rows; start += 1024) {
-    const m = Math.min(1024, rows - start);
-    const s = tf.tidy(() => encoder.inferBatch(tf.tensor2d(observations.subarray(start * size, (start + m) * size), [m, size])).dataSync());
-    out.set(s, start * encoder.latent);
-  }
-  return out;
-}
-
 /**
  * Measures a world model on held-out experience.
  * @param memory held-out episodes (not trained on) @param positionScale pixels per observation unit of agent.x
@@ -59,7 +49,7 @@ export function evaluateWorldModel(
   const obsSize = layout.size;
   const all = memory.latest(memory.size);
   const rows = all.n;
-  const S = encodeAll(encoder, all.observations, rows, obsSize);
+  const S = encoder.encodeRows(all.observations, rows);
 
   // Step 1. Collapse monitors.
   const rank = effectiveRank(S, rows, d);
@@ -83,7 +73,7 @@ export function evaluateWorldModel(
   const py = model.probeLayout.slice('agent.y').offset;
   const ox = layout.slice('agent.x').offset;
   const oy = layout.slice('agent.y').offset;
-  const sTrue = encodeAll(encoder, x, windows * (H + 1), obsSize);
+  const sTrue = encoder.encodeRows(x, windows * (H + 1));
   const result = tf.tidy(() => {
     const sAt = (k: number): tf.Tensor2D => tf.tensor2d(sTrue.subarray(k * windows * d, (k + 1) * windows * d), [windows, d]);
     const positionError = (s: tf.Tensor2D, k: number): number => {

@@ -17,16 +17,8 @@ export function fitProbes(encoder: PerceptionEncoder, model: HJepa, memory: Shor
   const d = encoder.latent;
   const d2 = model.level2.latent;
   // Step 1. Encode every state once, at both levels.
-  const states = new Float32Array(rows * d);
-  const states2 = new Float32Array(rows * d2);
-  for (let start = 0; start < rows; start += 2048) {
-    const m = Math.min(2048, rows - start);
-    tf.tidy(() => {
-      const s = encoder.inferBatch(tf.tensor2d(all.observations.subarray(start * obsSize, (start + m) * obsSize), [m, obsSize]));
-      states.set(s.dataSync(), start * d);
-      states2.set(model.encode2(s).dataSync(), start * d2);
-    });
-  }
+  const states = encoder.encodeRows(all.observations, rows);
+  const states2 = tf.tidy(() => model.encode2(tf.tensor2d(states, [rows, d])).dataSync() as Float32Array);
   const optimizer = tf.train.adam(learningRate);
   const x = new Float32Array(batch * d);
   const x2 = new Float32Array(batch * d2);
