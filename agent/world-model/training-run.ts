@@ -83,6 +83,8 @@ export interface TrainRunResult {
   /** Mean squared TD error of the critic's last step. */
   criticLoss: number | null;
   distill: DistillRound[];
+  /** Wall-clock seconds of each phase: collect, worldModel, probes, critic, distill, evaluate. */
+  phaseSeconds: Record<string, number>;
   agent: Agent;
 }
 
@@ -106,6 +108,14 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   let startStep = 0;
   let metrics: string[] = [];
 
+  const phaseSeconds: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phaseSeconds[name] = Math.round((now - phaseStart) / 100) / 10;
+    phaseStart = now;
+  };
+
   // Step 1. A fresh agent filled with exploration, or the agent (and memory) of the checkpoint being resumed.
   if (options.resume) {
     const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts }, sim.name);
@@ -126,6 +136,8 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   }
   const held = memorySink(layout, preset.evalTransitions);
   collectExperience(held, sim, preset.evalTransitions, seed + 1_000_000);
+
+  phase('collect');
 
   // Step 2. Train, logging every loss term, checkpointing atomically, stopping on NaN or divergence.
   const model = agent.hjepa;
@@ -161,8 +173,12 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   }
   trainer.dispose();
 
+  phase('worldModel');
+
   // Step 3. Probe heads refitted on the final representation (which they never shape).
   const probeLoss = preset.probeSteps > 0 ? fitProbes(agent.perception, model, agent.memory, preset.probeSteps, 512, new Rng(seed + 3)) : null;
+
+  phase('probes');
 
   // Step 4. The critic: n-step TD on short-term memory, with the sim's cost weights.
   let criticLoss: number | null = null;
@@ -178,16 +194,22 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     metrics.push(JSON.stringify({ phase: 'critic', steps: preset.criticSteps, loss: criticLoss }));
   }
 
+  phase('critic');
+
   // Step 5. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
   const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: seed + 2_000_000 }) : [];
   for (const round of distill) metrics.push(JSON.stringify({ phase: 'distill', ...round }));
+
+  phase('distill');
 
   // Step 6. The evidence on held-out episodes, then the final checkpoint.
   const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(seed));
   metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
   save(preset.steps);
   const trained = preset.steps - startStep;
+  phase('evaluate');
   return {
+    phaseSeconds,
     out: options.out ?? null,
     transitions: agent.memory.totalWritten,
     steps: preset.steps,

@@ -80,6 +80,7 @@ export function registerTrain(program: Command): void {
         criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
         distill: result.distill.map((r) => ({ ...r, loss: round(r.loss) })),
         seconds: Math.round((performance.now() - started) / 100) / 10,
+        phaseSeconds: result.phaseSeconds,
       };
       result.agent.dispose();
       if (flags.json) {
@@ -96,6 +97,7 @@ export function registerTrain(program: Command): void {
         ),
       );
       console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
+      console.log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (summary.criticLoss !== null) console.log(`critic: TD error ${summary.criticLoss}`);
       for (const r of summary.distill) {
         console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}`);
