@@ -130,6 +130,7 @@ export class Agent {
           method: plan.planner === 'gd-hier' ? 'gd' : plan.planner,
           candidates: plan.candidates,
           iterations: plan.iterations,
+          warmIterations: plan.warmIterations,
           timeBudgetMs: plan.timeBudgetMs,
           discount: plan.discount,
           seed: this.config.seed,

@@ -54,7 +54,8 @@ export const AgentConfigSchema = z.strictObject({
       coarseHorizon: int(1, 256).default(12).describe('Coarse steps planned by gd-hier at level 2 (each is worldModel.level2Steps ticks).'),
       subgoalWeight: z.number().min(0).default(1).describe('Weight of the distance to the level-2 subgoal in gd-hier\'s level-1 cost.'),
       candidates: int(1, 4096).default(16).describe('Action sequences optimised together (B).'),
-      iterations: int(1, 10_000).default(20).describe('Maximum optimiser iterations per decision.'),
+      iterations: int(1, 10_000).default(20).describe('Maximum optimiser iterations of a cold decision (no plan to warm-start from).'),
+      warmIterations: int(1, 10_000).default(4).describe('Maximum iterations when warm-started from the previous plan, shifted.'),
       timeBudgetMs: z.number().positive().default(30).describe('Time budget per decision in ms; the planner stops at whichever limit comes first.'),
       discount: z.number().gt(0).max(1).default(0.98).describe('Discount γ of stage costs over the horizon.'),
     })

@@ -23,6 +23,8 @@ export interface ModelPlannerOptions {
   method: FlatPlannerName;
   candidates: number;
   iterations: number;
+  /** Iterations when warm-started from the previous plan (receding horizon): it is already nearly optimal. */
+  warmIterations?: number;
   timeBudgetMs: number;
   discount: number;
   seed: number;
@@ -154,7 +156,7 @@ export class ModelPlanner implements Planner {
       // Step 2. Optimise; the planner stops at the iteration count or the time budget, whichever comes first.
       const result = PLAN_FUNCTIONS[this.options.method](problem, {
         candidates: this.options.candidates,
-        iterations: this.options.iterations,
+        iterations: previous ? (this.options.warmIterations ?? this.options.iterations) : this.options.iterations,
         timeBudgetMs: this.options.timeBudgetMs,
         init,
         seed: (this.options.seed * 1_000_003 + this.episodeSeed * 7919 + this.decisions++) >>> 0,

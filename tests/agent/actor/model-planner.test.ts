@@ -15,7 +15,7 @@ beforeAll(async () => {
   const config = {
     perception: { latent: 8, hidden: 32, branch: 16 },
     worldModel: { hidden: 32, expander: [32], probeHidden: 16, level2Hidden: 16, level2Latent: 4 },
-    planning: { candidates: 4, iterations: 3, horizon: 6, timeBudgetMs: 1e9 },
+    planning: { candidates: 4, iterations: 3, warmIterations: 2, horizon: 6, timeBudgetMs: 1e9 },
   };
   const preset = { transitions: 1000, steps: 30, batch: 16, sequence: 9, evalTransitions: 400, probeSteps: 20, criticSteps: 5, distill: { rounds: 0, episodes: 0, steps: 0, batch: 1 } };
   agent = trainRun({ sim: getSim('reach'), preset, presetName: 'tiny', seed: 4, config }).agent;
@@ -28,8 +28,8 @@ describe('Mode-2 agent', () => {
     const planner = agent.planner as ModelPlanner;
     expect(agent.lastMode).toBe('mode2');
     expect(planner.totals.decisions).toBe(agent.modeCounts.mode2);
-    expect(planner.lastStats.iterations).toBe(3);
-    expect(planner.totals.modelEvals / planner.totals.decisions).toBeGreaterThanOrEqual(4 * 6 * 3);
+    expect(planner.lastStats.iterations).toBe(2); // warm-started from the shifted plan after the first tick
+    expect(planner.totals.modelEvals / planner.totals.decisions).toBeGreaterThanOrEqual(4 * 6 * 2);
     const actions = agent.memory.latest(50).actions;
     expect(actions.every((v) => v >= -1 && v <= 1)).toBe(true);
   });
