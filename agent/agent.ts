@@ -1,6 +1,7 @@
 // Assembles an agent from a validated config: the six modules, their ports, and a synchronous tick.
 import * as tf from '@tensorflow/tfjs';
 import { BehaviorSubject, Subject, zip, type Subscription } from 'rxjs';
+import { ACTION_SIZE } from '../world/env.ts';
 import type { FeatureLayout } from '../world/features.ts';
 import { Rng } from '../world/rng.ts';
 import type { SuggestedCost } from '../world/sim.ts';
@@ -22,7 +23,6 @@ import { wireAgent } from './wiring.ts';
 import { HJepa } from './world-model/h-jepa.ts';
 import type { WorldModel } from './world-model/world-model.ts';
 
-export const ACTION_SIZE = 2;
 /** The automatic mode treats a tick as novel when its surprise exceeds this multiple of the running mean. */
 const NOVELTY_RATIO = 4;
 
