@@ -50,7 +50,7 @@ console.log(
   ),
 );
 
-console.log('\nDecisions in reach with the shipped checkpoint (warm-started Mode-2: 30 ms budget, ≤ 20 iterations)');
+console.log('\nDecisions in reach with the shipped checkpoint (Mode-2: 30 ms budget, ≤ 20 iterations cold, ≤ 4 warm-started)');
 const decisions = benchDecisions();
 if (!decisions) console.log('no checkpoint ships for reach: run the command in docs/planning.md first');
 else {
