@@ -9,6 +9,7 @@ import { formatTable } from '../table.ts';
 
 interface AblateFlags {
   steps: number;
+  variants?: string;
   seed: number;
   backend?: string;
   json?: boolean;
@@ -21,12 +22,16 @@ export function registerAblate(program: Command): void {
     .argument('<sim>', 'sim name (see `autonomy list`)')
     .option('--steps <n>', 'training steps per variant', parsePositiveInt, 1000)
     .option('--seed <n>', 'seed of every variant', parseSeed, 0)
+    .option('--variants <list>', `comma-separated subset of: ${Object.keys(ABLATIONS).join(', ')}`)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
     .action(async (simName: string, flags: AblateFlags) => {
       const sim = getSim(simName);
+      const names = flags.variants ? flags.variants.split(',').map((v) => v.trim()) : Object.keys(ABLATIONS);
+      const unknown = names.filter((n) => !(n in ABLATIONS));
+      if (unknown.length > 0) throw new Error(`unknown ablation variant '${unknown[0]}'; variants: ${Object.keys(ABLATIONS).join(', ')}`);
       const backend = await initBackend(flags.backend);
-      const rows = Object.entries(ABLATIONS).map(([variant, change]) => {
+      const rows = names.map((variant) => [variant, ABLATIONS[variant]!] as const).map(([variant, change]) => {
         const weights = { ...DEFAULT_LOSS_WEIGHTS, ...change };
         const result = trainRun({ sim, preset: { ...PRESETS.quick, steps: flags.steps, probeSteps: 0, criticSteps: 0, distill: { ...PRESETS.quick.distill, rounds: 0 } }, presetName: 'quick', seed: flags.seed, weights });
         result.agent.dispose();
