@@ -43,9 +43,20 @@ export interface TickRecord {
 
 export type RecordingRecord = EpisodeRecord | TickRecord;
 
-const round = (v: number): number => Math.round(v * 1000) / 1000;
+/** Rounds to 1/1000: recordings and viewer frames carry positions at this precision. */
+export const round = (v: number): number => Math.round(v * 1000) / 1000;
 const pose = (p: Pose): Pose => ({ x: round(p.x), y: round(p.y), angle: round(p.angle) });
 const point = (p: Vec): Vec => ({ x: round(p.x), y: round(p.y) });
+
+/** Where everything is after a step, rounded: the body part of a tick record or a viewer frame. */
+export function worldSnapshot(state: WorldState): Pick<TickRecord, 'agents' | 'blocks' | 'food' | 'goals'> {
+  return {
+    agents: state.agents.map(pose),
+    blocks: state.blocks.map(pose),
+    food: state.food.map(point),
+    goals: state.goals.map(point),
+  };
+}
 
 /** Builds a tick record from the world state after a step (positions rounded to 1/1000 px). */
 export function tickRecord(
@@ -59,10 +70,7 @@ export function tickRecord(
     type: 'tick',
     episode,
     step: state.step,
-    agents: state.agents.map(pose),
-    blocks: state.blocks.map(pose),
-    food: state.food.map(point),
-    goals: state.goals.map(point),
+    ...worldSnapshot(state),
     actions: actions.map((a) => Array.from(a, round)),
     ...(extra.costs ? { costs: extra.costs } : {}),
     ...(extra.overlay ? { overlay: extra.overlay } : {}),

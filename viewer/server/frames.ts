@@ -1,12 +1,9 @@
 // Turns world states and recording ticks into viewer frames: rounded poses, ray end points and trails.
 import type { Env, Observation } from '../../world/env.ts';
 import type { TickExtras } from '../../world/rollout.ts';
-import type { Pose, Vec, WorldState } from '../../world/sim.ts';
+import { round, worldSnapshot } from '../../world/recording.ts';
+import type { Vec, WorldState } from '../../world/sim.ts';
 import type { Frame } from '../protocol.ts';
-
-const round = (v: number): number => Math.round(v * 1000) / 1000;
-const pose = (p: Pose): Pose => ({ x: round(p.x), y: round(p.y), angle: round(p.angle) });
-const point = (p: Vec): Vec => ({ x: round(p.x), y: round(p.y) });
 
 /** Each agent's rangefinder end points, read back from its observation (ray k points at angle 2πk/count). */
 export function rayEndpoints(env: Env, state: WorldState, observations: readonly Observation[]): number[][] {
@@ -37,10 +34,7 @@ export function liveFrame(
     index,
     episode,
     step: state.step,
-    agents: state.agents.map(pose),
-    blocks: state.blocks.map(pose),
-    food: state.food.map(point),
-    goals: state.goals.map(point),
+    ...worldSnapshot(state),
     rays: rayEndpoints(env, state, observations),
     ...(extras.costs ? { costs: extras.costs } : {}),
     ...(extras.overlay ? { overlay: extras.overlay } : {}),
