@@ -35,27 +35,42 @@ function sampleAndScore(problem: PlanningProblem, mean: Float32Array, std: Float
 }
 
 /**
+ * The loop both sampling planners share: sample B sequences around the mean (the mean itself is candidate 0), score
+ * them, keep the best seen, and let `update` move the mean and std, until the iterations or the time budget run out.
+ */
+function samplingPlanner(
+  name: string,
+  problem: PlanningProblem,
+  options: PlanOptions,
+  noise: number,
+  update: (samples: Float32Array, costs: Float32Array, mean: Float32Array, std: Float32Array) => void,
+): PlanResult {
+  checkPlanInputs(name, problem, options);
+  const { candidates: B, iterations: maxIterations } = options;
+  const timer = deadline(options.timeBudgetMs);
+  const rng = new Rng(options.seed);
+  const mean = startPlan(problem, options.init);
+  const std = new Float32Array(mean.length).fill(noise);
+  const best = new BestPlan(mean);
+  let iterations = 0;
+  while (iterations < maxIterations) {
+    iterations++;
+    const { samples, costs } = sampleAndScore(problem, mean, std, B, rng, best);
+    if (iterations === maxIterations || timer.passed()) break;
+    update(samples, costs, mean, std);
+  }
+  return { actions: best.actions, cost: best.cost, iterations, modelEvals: iterations * B * problem.horizon };
+}
+
+/**
  * Cross-entropy method: sample B sequences from a diagonal Gaussian over [H*A], refit it to the `elites` cheapest, repeat.
  * The mean starts at the warm start (or 0) and is itself candidate 0 of every round; the best sample seen is returned.
  */
 export function planCEM(problem: PlanningProblem, options: PlanOptions): PlanResult {
-  checkPlanInputs('planCEM', problem, options);
-  const { candidates: B, iterations: maxIterations } = options;
-  const elites = Math.min(B, options.elites ?? Math.max(2, Math.round(B * CEM_DEFAULTS.eliteShare)));
-  const timer = deadline(options.timeBudgetMs);
-  const rng = new Rng(options.seed);
-  const mean = startPlan(problem, options.init);
-  const width = mean.length;
-  const std = new Float32Array(width).fill(options.noise ?? CEM_DEFAULTS.noise);
-  const best = new BestPlan(mean);
-
-  let iterations = 0;
-  while (iterations < maxIterations) {
-    iterations++;
-    // Step 1. Sample and score.
-    const { samples, costs } = sampleAndScore(problem, mean, std, B, rng, best);
-    if (iterations === maxIterations || timer.passed()) break;
-    // Step 2. Refit mean and std to the elites (ties broken by row, so the order is deterministic).
+  const elites = Math.min(options.candidates, options.elites ?? Math.max(2, Math.round(options.candidates * CEM_DEFAULTS.eliteShare)));
+  return samplingPlanner('planCEM', problem, options, options.noise ?? CEM_DEFAULTS.noise, (samples, costs, mean, std) => {
+    const width = mean.length;
+    // Refit mean and std to the elites (ties broken by row, so the order is deterministic).
     const order = Array.from(costs.keys())
       .sort((i, j) => costs[i]! - costs[j]! || i - j)
       .slice(0, elites);
@@ -70,8 +85,7 @@ export function planCEM(problem: PlanningProblem, options: PlanOptions): PlanRes
       mean[i] = sum / elites;
       std[i] = Math.max(CEM_DEFAULTS.minStd, Math.sqrt(Math.max(0, sumSq / elites - mean[i]! ** 2)));
     }
-  }
-  return { actions: best.actions, cost: best.cost, iterations, modelEvals: iterations * B * problem.horizon };
+  });
 }
 
 /**
@@ -79,39 +93,26 @@ export function planCEM(problem: PlanningProblem, options: PlanOptions): PlanRes
  * mean to the weighted average, repeat. The mean is candidate 0 of every round; the best sequence scored is returned.
  */
 export function planMPPI(problem: PlanningProblem, options: PlanOptions): PlanResult {
-  checkPlanInputs('planMPPI', problem, options);
-  const { candidates: B, iterations: maxIterations } = options;
   const temperature = options.temperature ?? MPPI_DEFAULTS.temperature;
-  const timer = deadline(options.timeBudgetMs);
-  const rng = new Rng(options.seed);
-  const mean = startPlan(problem, options.init);
-  const width = mean.length;
-  const std = new Float32Array(width).fill(options.noise ?? MPPI_DEFAULTS.noise);
-  const best = new BestPlan(mean);
-
-  let iterations = 0;
-  while (iterations < maxIterations) {
-    iterations++;
-    // Step 1. Sample and score.
-    const { samples, costs } = sampleAndScore(problem, mean, std, B, rng, best);
-    if (iterations === maxIterations || timer.passed()) break;
-    // Step 2. Softmax weights (shifted by the minimum for stability; non-finite costs weigh 0).
+  return samplingPlanner('planMPPI', problem, options, options.noise ?? MPPI_DEFAULTS.noise, (samples, costs, mean) => {
+    const B = costs.length;
+    const width = mean.length;
+    // Softmax weights (shifted by the minimum for stability; non-finite costs weigh 0).
     let low = Infinity;
     for (const c of costs) if (c < low) low = c;
-    if (!Number.isFinite(low)) continue;
+    if (!Number.isFinite(low)) return;
     const weights = new Float64Array(B);
     let total = 0;
     for (let r = 0; r < B; r++) {
       weights[r] = Number.isFinite(costs[r]!) ? Math.exp(-(costs[r]! - low) / temperature) : 0;
       total += weights[r]!;
     }
-    // Step 3. The weighted average of the samples is the new mean.
+    // The weighted average of the samples is the new mean.
     mean.fill(0);
     for (let r = 0; r < B; r++) {
       const w = weights[r]! / total;
       if (w === 0) continue;
       for (let i = 0; i < width; i++) mean[i] = mean[i]! + w * samples[r * width + i]!;
     }
-  }
-  return { actions: best.actions, cost: best.cost, iterations, modelEvals: iterations * B * problem.horizon };
+  });
 }
