@@ -193,14 +193,17 @@ describe('viewer in Chromium', () => {
     }
   });
 
-  it('shows the Mode-1 badge and the cost bars of a learning agent', async () => {
+  it('shows the Mode-1 badge, the cost bars and the surprise of the shipped learning agent', async () => {
     const viewer = await startViewer({ source: { kind: 'live', sim: getSim('reach'), agent: 'mode1', seed: 0 }, assets });
     const page = await openPage(viewer);
     try {
       await page.waitForSelector('#badge:not([hidden])');
       expect(await page.locator('#badge').textContent()).toBe('Mode-1');
-      await page.waitForFunction("document.querySelectorAll('#bars .bar').length === 3");
-      expect(await page.locator('#bars .bar > span:first-child').allTextContents()).toEqual(['energy', 'goal-distance', 'total']);
+      await page.waitForFunction("document.querySelectorAll('#bars .bar').length === 4");
+      expect(await page.locator('#bars .bar > span:first-child').allTextContents()).toEqual(['energy', 'goal-distance', 'surprise', 'total']);
+      // The world model's imagined future arrives as an overlay line of 16 points.
+      const imagined = (await probe(page)).last?.overlay?.lines?.find((l) => l.label === 'imagined');
+      expect(imagined?.points).toHaveLength(32);
     } finally {
       await page.close();
       await viewer.close();
