@@ -1,4 +1,5 @@
 // forage: three agents share an arena with two small obstacles and five food items that respawn when eaten; eat 24 as a team.
+import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import type { Rng } from '../world/rng.ts';
 import type { Vec, WallSpec, WorldState } from '../world/sim.ts';
 import { defineSim } from '../world/sim.ts';
@@ -8,7 +9,7 @@ const SIZE = 400;
 const MARGIN = 25;
 const AGENTS = 3;
 const FOOD = 5;
-const RADIUS = 10;
+const RADIUS = POINT_AGENT.radius;
 /** An agent eats a food item when its centre comes within this many pixels of it. */
 export const EAT_RADIUS = RADIUS + 6;
 /** Food the team must eat for success. */
@@ -105,8 +106,8 @@ const sim = defineSim({
   arena: { width: SIZE, height: SIZE },
   maxSteps: 300,
   agentCount: AGENTS,
-  body: { radius: RADIUS, maxAccel: 0.5, frictionAir: 0.1 },
-  sensors: { rays: 8, rayLength: 150, grid: { size: 16, cell: 10 } },
+  body: POINT_AGENT,
+  sensors: STANDARD_SENSORS,
   build(rng) {
     const walls: WallSpec[] = [];
     while (walls.length < 2) {

@@ -1,10 +1,11 @@
 // push: one round pusher slides a T-shaped block to a target pose (after Push-T); success within 20 px and π/9.
+import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import type { Pose, Vec, WorldState } from '../world/sim.ts';
 import { defineSim } from '../world/sim.ts';
 import { arrive, distance, wrapAngle } from './steering.ts';
 
 const SIZE = 400;
-const RADIUS = 10;
+const RADIUS = POINT_AGENT.radius;
 /** Bar length of the T in pixels; bar and stem are a quarter of that thick. */
 const T_SIZE = 60;
 export const PUSH_RADIUS = 20;
@@ -106,8 +107,8 @@ const sim = defineSim({
   arena: { width: SIZE, height: SIZE },
   maxSteps: 500,
   agentCount: 1,
-  body: { radius: RADIUS, maxAccel: 0.5, frictionAir: 0.1 },
-  sensors: { rays: 8, rayLength: 150, grid: { size: 16, cell: 10 } },
+  body: POINT_AGENT,
+  sensors: STANDARD_SENSORS,
   build(rng) {
     const target = { x: rng.uniform(130, SIZE - 130), y: rng.uniform(130, SIZE - 130), angle: rng.uniform(-Math.PI, Math.PI) };
     let block: Pose;

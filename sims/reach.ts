@@ -1,4 +1,5 @@
 // reach: one point agent and one goal in an open arena; success within 15 px of the goal.
+import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import { defineSim } from '../world/sim.ts';
 import { arrive, distance } from './steering.ts';
 
@@ -12,8 +13,8 @@ const sim = defineSim({
   arena: { width: SIZE, height: SIZE },
   maxSteps: 200,
   agentCount: 1,
-  body: { radius: 10, maxAccel: 0.5, frictionAir: 0.1 },
-  sensors: { rays: 8, rayLength: 150, grid: { size: 16, cell: 10 } },
+  body: POINT_AGENT,
+  sensors: STANDARD_SENSORS,
   build(rng) {
     const agent = { x: rng.uniform(MARGIN, SIZE - MARGIN), y: rng.uniform(MARGIN, SIZE - MARGIN) };
     let goal = agent;

@@ -1,4 +1,5 @@
 // two-rooms: two rooms split by a wall with one door at a random height; start in one room, goal in the other.
+import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import type { Vec } from '../world/sim.ts';
 import { defineSim } from '../world/sim.ts';
 import { arrive, distance } from './steering.ts';
@@ -15,8 +16,8 @@ const sim = defineSim({
   arena: { width: SIZE, height: SIZE },
   maxSteps: 200,
   agentCount: 1,
-  body: { radius: 10, maxAccel: 0.5, frictionAir: 0.1 },
-  sensors: { rays: 8, rayLength: 150, grid: { size: 16, cell: 10 } },
+  body: POINT_AGENT,
+  sensors: STANDARD_SENSORS,
   build(rng) {
     const doorY = rng.uniform(80, SIZE - 80);
     const top = doorY - DOOR_WIDTH / 2;
