@@ -1,6 +1,6 @@
 // The viewer's WebSocket protocol: page → server messages and server → page messages (frames); types and constants only.
 import type { Overlay } from '../world/overlay.ts';
-import type { Pose, SceneSpec, Vec } from '../world/sim.ts';
+import type { SceneSpec, Vec, WorldSnapshot } from '../world/sim.ts';
 
 /** Playback speeds the server accepts, as multiples of real time (60 ticks per second). */
 export const MIN_SPEED = 0.05;
@@ -41,15 +41,11 @@ export interface SceneMessage {
 }
 
 /** One tick of the world, in world pixels. */
-export interface Frame {
+export interface Frame extends WorldSnapshot {
   /** Live: ticks since the connection opened; replay: index of the tick record. */
   index: number;
   episode: number;
   step: number;
-  agents: Pose[];
-  blocks: Pose[];
-  food: Vec[];
-  goals: Vec[];
   /** Per agent, the rangefinder rays' end points as a flat [x0, y0, x1, y1, …] (live only). */
   rays?: number[][];
   costs?: Record<string, number>;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Overlay } from './overlay.ts';
-import type { Pose, SceneSpec, Vec, WorldState } from './sim.ts';
+import type { Pose, SceneSpec, Vec, WorldSnapshot, WorldState } from './sim.ts';
 
 export const RECORDING_FORMAT = 'autonomy-recording';
 export const RECORDING_VERSION = 1;
@@ -25,14 +25,10 @@ export interface EpisodeRecord {
   scene: SceneSpec;
 }
 
-export interface TickRecord {
+export interface TickRecord extends WorldSnapshot {
   type: 'tick';
   episode: number;
   step: number;
-  agents: Pose[];
-  blocks: Pose[];
-  food: Vec[];
-  goals: Vec[];
   /** The actions applied on this tick, one per agent. */
   actions: number[][];
   /** Cost name → value for this tick, when the agent reports costs. */
@@ -49,7 +45,7 @@ const pose = (p: Pose): Pose => ({ x: round(p.x), y: round(p.y), angle: round(p.
 const point = (p: Vec): Vec => ({ x: round(p.x), y: round(p.y) });
 
 /** Where everything is after a step, rounded: the body part of a tick record or a viewer frame. */
-export function worldSnapshot(state: WorldState): Pick<TickRecord, 'agents' | 'blocks' | 'food' | 'goals'> {
+export function worldSnapshot(state: WorldState): WorldSnapshot {
   return {
     agents: state.agents.map(pose),
     blocks: state.blocks.map(pose),

@@ -46,6 +46,14 @@ export interface BodyState extends Pose {
   angularVelocity: number;
 }
 
+/** Where everything is at a tick, as recordings and viewer frames carry it (positions rounded by the writer). */
+export interface WorldSnapshot {
+  agents: Pose[];
+  blocks: Pose[];
+  food: Vec[];
+  goals: Vec[];
+}
+
 /** Ground truth of the world after a step: for evaluation, recording and scripted controllers only. */
 export interface WorldState {
   step: number;
