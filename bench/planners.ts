@@ -1,5 +1,6 @@
 // Planner micro-benchmark: ms per decision of GD, CEM and MPPI on an H-JEPA-sized predictor, against a naive autodiff GD loop.
 import * as tf from '@tensorflow/tfjs';
+import { percentiles } from '../bin/agents.ts';
 import { Rng } from '../world/rng.ts';
 import { Mlp } from '../agent/tensor/dense.ts';
 import { planGradient } from '../agent/actor/planners/gradient.ts';
@@ -28,11 +29,6 @@ export interface PlannerBenchOptions {
 
 const DEFAULTS: PlannerBenchOptions = { horizon: 16, candidates: 16, iterations: 20, latent: 32, hidden: 128, decisions: 15 };
 const ACTIONS = 2;
-
-function percentiles(times: number[]): { median: number; p95: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! };
-}
 
 function time(decisions: number, decide: (i: number) => void): { median: number; p95: number } {
   for (let i = 0; i < 2; i++) decide(i);

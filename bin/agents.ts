@@ -10,6 +10,7 @@ import { defineIntrinsicCost, type IntrinsicCost } from '../agent/cost/intrinsic
 import { agentPolicy } from '../agent/episode-policy.ts';
 import { Env } from '../world/env.ts';
 import { randomPolicy, scriptedPolicy, type PolicyFactory } from '../world/rollout.ts';
+import type { FeatureLayout } from '../world/features.ts';
 import type { SimDefinition } from '../world/sim.ts';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -79,11 +80,16 @@ export function preparePolicy(
     };
   }
   if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1, mode2, auto); '${agentName}' has nothing to load`);
+  const { costs, weights } = simCosts(sim, layout, extraCosts);
+  const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
+  return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights };
+}
+
+/** The sim's suggested intrinsic costs (plus plug-ins) and their weights, as an agent with the default config has them. */
+export function simCosts(sim: SimDefinition, layout: FeatureLayout, extraCosts: readonly IntrinsicCost[] = []): { costs: CostModule; weights: Readonly<Record<string, number>> } {
   const config = parseAgentConfig({});
   const costs = new CostModule(loadCosts(sim.suggestedCosts, config, extraCosts), layout);
-  const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
-  const weights = new Configurator(costs.names, sim.suggestedCosts, config, layout).current.weights;
-  return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights };
+  return { costs, weights: new Configurator(costs.names, sim.suggestedCosts, config, layout).current.weights };
 }
 
 /** Median and 95th percentile. */

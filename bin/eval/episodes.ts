@@ -1,15 +1,11 @@
 // Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
 import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
-import { loadCosts } from '../../agent/agent.ts';
-import { parseAgentConfig } from '../../agent/config.ts';
-import { Configurator } from '../../agent/configurator/configurator.ts';
 import { meterCosts } from '../../agent/cost/cost-meter.ts';
-import { CostModule } from '../../agent/cost/cost-module.ts';
 import { getSim } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
 import { oraclePolicy } from './oracle.ts';
 import { runEpisodes } from '../../world/rollout.ts';
-import { AGENTS, percentiles, preparePolicy, type AgentName } from '../agents.ts';
+import { AGENTS, percentiles, preparePolicy, simCosts, type AgentName } from '../agents.ts';
 
 export type EvalPlanner = PlannerName | 'oracle';
 const EVAL_PLANNERS: readonly EvalPlanner[] = [...PLANNERS, 'oracle'];
@@ -116,9 +112,7 @@ export function summarizeRow(row: EvalRowSpec, outcomes: readonly EpisodeOutcome
 function runOracleEpisode(task: EpisodeTask): EpisodeOutcome {
   const sim = getSim(task.sim);
   const layout = new Env(sim).observationLayout;
-  const config = parseAgentConfig({});
-  const costs = new CostModule(loadCosts(sim.suggestedCosts, config), layout);
-  const weights = new Configurator(costs.names, sim.suggestedCosts, config, layout).current.weights;
+  const { costs, weights } = simCosts(sim, layout);
   const stats = { decisions: 0, simulatorSteps: 0 };
   const meter = meterCosts(oraclePolicy(costs, weights, stats), costs, layout);
   const result = runEpisodes({ sim, policy: meter.policy, episodes: 1, seed: task.seed });
