@@ -277,16 +277,18 @@ export class Agent {
     const s0 = this.lastState;
     const x = model.probeLayout.slice('agent.x').offset;
     const y = model.probeLayout.slice('agent.y').offset;
+    const step = forwardStep(model);
     return tf.tidy(() => {
       let s = tf.tensor2d(s0, [1, s0.length]);
-      const points = new Float32Array(steps * 2);
+      const states: tf.Tensor2D[] = [];
       for (let k = 0; k < steps; k++) {
-        s = model.next(s, this.actor.policy.net.infer(s));
-        const p = model.probe(s).dataSync();
-        points[2 * k] = p[x]!;
-        points[2 * k + 1] = p[y]!;
+        s = step(s, this.actor.policy.net.infer(s));
+        states.push(s);
       }
-      return points;
+      // One probe call and one read-back for the whole path.
+      const probed = model.probe(tf.concat(states, 0)).dataSync();
+      const width = model.probeLayout.size;
+      return Float32Array.from({ length: steps * 2 }, (_, i) => probed[(i >> 1) * width + (i % 2 === 0 ? x : y)]!);
     });
   }
 
@@ -389,10 +391,15 @@ export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'co
   return { agent, meta: checkpoint.manifest.meta };
 }
 
+/** The model's forward-only step: fused inference kernels when it has them (no gradient is needed here). */
+function forwardStep(model: WorldModel): (s: tf.Tensor2D, a: tf.Tensor2D) => tf.Tensor2D {
+  return model instanceof HJepa ? (s, a) => model.nextInfer(s, a) : (s, a) => model.next(s, a);
+}
+
 /** Mean squared distance between s and the model's prediction from (previous s, previous action). */
 function predictionError(model: WorldModel, previous: Float32Array, action: Float32Array, s: Float32Array): number {
   return tf.tidy(() => {
-    const predicted = model.next(tf.tensor2d(previous, [1, previous.length]), tf.tensor2d(action, [1, action.length]));
+    const predicted = forwardStep(model)(tf.tensor2d(previous, [1, previous.length]), tf.tensor2d(action, [1, action.length]));
     return tf.mean(tf.square(tf.sub(predicted, tf.tensor2d(s, [1, s.length])))).dataSync()[0]!;
   });
 }
