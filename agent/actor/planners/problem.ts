@@ -1,6 +1,17 @@
 // The planning problem every planner solves, the batched rollout that prices action sequences, and shared planner helpers.
 import * as tf from '@tensorflow/tfjs';
 
+/** The states of a batch of rollouts and the way back from a gradient on them to one on the actions. */
+export interface Unrolled {
+  /** [(H+1)*B, D] ŝ_0 … ŝ_H, time-major: rows t·B … t·B+B−1 are step t. */
+  states: tf.Tensor2D;
+  /**
+   * The vector-Jacobian product: ∂L/∂a through the rollout (the actions' path through the model only) from ∂L/∂states.
+   * Call it inside the scope (tidy) that made the rollout. @param dStates [(H+1)*B, D] @returns [B, H*A]
+   */
+  backward(dStates: tf.Tensor2D): tf.Tensor2D;
+}
+
 /** What a planner optimises: a model, a cost and a horizon, injected so tests can pass toy dynamics. */
 export interface PlanningProblem {
   /** s0 [1, D] current representation (or state of toy dynamics). */
@@ -16,6 +27,13 @@ export interface PlanningProblem {
    * gradient is needed (CEM, MPPI, GD's final scoring). @param s [B, D] @param a [B, A] @returns [B, D]
    */
   nextInfer?(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Optional: the whole unroll from s0 in one call, with the values of H calls of `next`, and its own backward pass
+   * (e.g. fused forward kernels and a hand-written backward through time). Planners then use it instead of `next`
+   * and `nextInfer`: `costsAndGradient` takes the gradient of the cost by autodiff with respect to the states and
+   * hands it to `backward`. Not differentiable by tf autodiff itself. Needs `timeInvariantCost`. @param actions [B, H*A]
+   */
+  unroll?(actions: tf.Tensor2D): Unrolled;
   /** Stage cost of taking a in s at step t. Differentiable. @param s [B, D] @param a [B, A] @returns [B] */
   cost(s: tf.Tensor2D, a: tf.Tensor2D, t: number): tf.Tensor1D;
   /**
@@ -25,6 +43,11 @@ export interface PlanningProblem {
   timeInvariantCost?: boolean;
   /** Optional terminal cost on ŝ_H (e.g. the critic), discounted by γ^H. @param s [B, D] @returns [B] */
   terminal?(s: tf.Tensor2D): tf.Tensor1D;
+  /**
+   * Declares that the terminal cost also includes the stage cost at rest, cost(ŝ_H, 0) (γ^H-discounted, added to
+   * `terminal` if there is one). With `timeInvariantCost` it is priced in the same call as the stages, on H+1 steps.
+   */
+  terminalStageCost?: boolean;
   /** γ, default 1. */
   discount?: number;
 }
@@ -65,43 +88,148 @@ export interface PlanResult {
 export type PlanFunction = (problem: PlanningProblem, options: PlanOptions) => PlanResult;
 
 /**
- * Total discounted cost of a batch of action sequences through the unrolled model; differentiable in `a`.
- * The planner adds no per-candidate work: one split, H model steps, one or H cost calls, one reduction.
+ * Total discounted cost of a batch of action sequences through the model unrolled by `step`; differentiable in `a`.
+ * The planner adds no per-candidate work: H model steps, one or H cost calls, one reduction.
  * @param a [B, H*A] @param step the model step to unroll (`next` for gradients, `nextInfer` for scoring)
  * @returns [B]
  */
 export function rolloutCost(problem: PlanningProblem, a: tf.Tensor2D, step: PlanningProblem['next'] = problem.next): tf.Tensor1D {
-  const { horizon: H, actionSize: A, s0 } = problem;
-  const gamma = problem.discount ?? 1;
+  const { horizon: H, s0 } = problem;
   const batch = a.shape[0];
   const actions = H > 1 ? (tf.split(a, H, 1) as tf.Tensor2D[]) : [a];
-  // Step 1. Unroll the model: ŝ_0 = s0, ŝ_{t+1} = next(ŝ_t, a_t).
   const states: tf.Tensor2D[] = [s0.shape[0] === batch ? s0 : tf.tile(s0, [batch, 1])];
   for (let t = 0; t < H; t++) states.push(step(states[t]!, actions[t]!));
-  // Step 2. Stage costs Σ_t γ^t cost(ŝ_t, a_t): one call on all steps stacked, or one per step.
+  return stagedCost(problem, states, a);
+}
+
+/**
+ * The discounted cost of given rollouts; differentiable in the states and the actions.
+ * @param states the H+1 states [B, D] @param a [B, H*A] @returns [B]
+ */
+function stagedCost(problem: PlanningProblem, states: tf.Tensor2D[], a: tf.Tensor2D): tf.Tensor1D {
+  const { horizon: H, actionSize: A } = problem;
+  const gamma = problem.discount ?? 1;
+  const batch = a.shape[0];
+  const atRest = problem.terminalStageCost === true;
+  // Steps whose stage cost is priced: 0 … H−1, and H (at rest, a = 0) when the terminal cost includes it.
+  const priced = atRest ? H + 1 : H;
   let total: tf.Tensor1D;
-  if (problem.timeInvariantCost && H > 1) {
-    const stacked = tf.reshape(tf.transpose(tf.reshape(a, [batch, H, A]), [1, 0, 2]), [H * batch, A]) as tf.Tensor2D;
-    const costs = tf.reshape(problem.cost(tf.concat(states.slice(0, H), 0), stacked, 0), [H, batch]) as tf.Tensor2D;
-    const weights = tf.tensor2d(Float32Array.from({ length: H }, (_, t) => gamma ** t), [1, H]);
+  if (problem.timeInvariantCost) {
+    // One cost call on the priced steps stacked (the actions time-major too, zero at rest), weighted by γ^t.
+    const rows = tf.concat(states.slice(0, priced), 0);
+    let actions = tf.reshape(tf.transpose(tf.reshape(a, [batch, H, A]), [1, 0, 2]), [H * batch, A]) as tf.Tensor2D;
+    if (atRest) actions = tf.concat([actions, tf.zeros([batch, A])], 0);
+    const costs = tf.reshape(problem.cost(rows, actions, 0), [priced, batch]) as tf.Tensor2D;
+    const weights = tf.tensor2d(Float32Array.from({ length: priced }, (_, t) => gamma ** t), [1, priced]);
     total = tf.reshape(tf.matMul(weights, costs), [batch]);
   } else {
+    // One cost call per step.
+    // (A copy of split's list: the tape keeps that array as the op's outputs.)
+    const actions = H > 1 ? [...(tf.split(a, H, 1) as tf.Tensor2D[])] : [a];
+    if (atRest) actions.push(tf.zeros([batch, A]));
     const terms = actions.map((at, t): tf.Tensor1D => (gamma === 1 ? problem.cost(states[t]!, at, t) : tf.mul(problem.cost(states[t]!, at, t), gamma ** t)));
     total = terms.length === 1 ? terms[0]! : tf.addN(terms);
   }
-  // Step 3. Terminal cost γ^H·terminal(ŝ_H).
+  // Terminal cost γ^H·terminal(ŝ_H).
   if (!problem.terminal) return total;
   const terminal = problem.terminal(states[H]!);
   return tf.add(total, gamma === 1 ? terminal : tf.mul(terminal, gamma ** H));
 }
 
 /**
- * Forward-only total costs of `rows` action sequences (the shared scorer of CEM, MPPI and GD's best-tracking).
+ * Forward-only total costs of `rows` action sequences (the shared scorer of CEM, MPPI and GD's best-tracking):
+ * through `unroll` when the problem has it, else through `nextInfer` (or `next`).
  * @param actions [rows * H*A] row-major sequences in [-1, 1] @returns [rows] costs
  */
 export function evaluateCosts(problem: PlanningProblem, actions: Float32Array, rows: number): Float32Array {
   const width = problem.horizon * problem.actionSize;
-  return tf.tidy(() => rolloutCost(problem, tf.tensor2d(actions, [rows, width]), problem.nextInfer ?? problem.next).dataSync() as Float32Array);
+  let costs!: Float32Array;
+  tf.tidy(() => {
+    const a = tf.tensor2d(actions, [rows, width]);
+    if (problem.unroll) {
+      const pricing = pricingOf(problem, actions, rows);
+      costs = pricing.totals(pricing.price(problem.unroll(a).states).dataSync());
+    } else {
+      costs = rolloutCost(problem, a, problem.nextInfer ?? problem.next).dataSync() as Float32Array;
+    }
+  });
+  return costs;
+}
+
+/**
+ * Per-row total costs of `rows` action sequences and the gradient of their sum with respect to the actions: by
+ * autodiff through `rolloutCost`, or, when the problem has `unroll`, by autodiff through the cost only, with the
+ * states' gradient carried back through the rollout by its own `backward`.
+ * @param actions [rows * H*A] @returns costs [rows] and gradient [rows * H*A]
+ */
+export function costsAndGradient(problem: PlanningProblem, actions: Float32Array, rows: number): { costs: Float32Array; gradient: Float32Array } {
+  const { horizon: H, actionSize: A } = problem;
+  const width = H * A;
+  let costs!: Float32Array;
+  let gradient!: Float32Array;
+  tf.tidy(() => {
+    const a = tf.tensor2d(actions, [rows, width]);
+    if (!problem.unroll) {
+      const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => rolloutCost(problem, x as tf.Tensor2D))([a]);
+      costs = value.dataSync() as Float32Array;
+      gradient = grads[0]!.dataSync() as Float32Array;
+      return;
+    }
+    // Step 1. The rollout, then the costs of its rows with their gradient by autodiff, seeded with each row's weight
+    // (γ^t), so no reduction runs on the tape. The engine's gradients (what tf.variableGrads uses) allow a cost that
+    // ignores the states or the actions: their gradient is then null.
+    const rollout = problem.unroll(a);
+    const pricing = pricingOf(problem, actions, rows);
+    const { value, grads } = tf.engine().gradients(() => pricing.price(rollout.states), [rollout.states, pricing.actions], pricing.weights, true);
+    costs = pricing.totals(value.dataSync());
+    // Step 2. ∂/∂a: through the model (the rollout's backward) plus directly (the time-major action rows).
+    const [dStates, dActions] = grads as (tf.Tensor2D | null)[];
+    gradient = dStates ? (rollout.backward(dStates).dataSync() as Float32Array) : new Float32Array(rows * width);
+    if (dActions) {
+      const direct = dActions.dataSync();
+      for (let t = 0; t < H; t++) for (let r = 0; r < rows; r++) for (let j = 0; j < A; j++) gradient[r * width + t * A + j]! += direct[(t * rows + r) * A + j]!;
+    }
+  });
+  return { costs, gradient };
+}
+
+/**
+ * How the stacked rows of an unrolled batch are priced: one cost call on the priced steps (actions time-major, zero
+ * at rest) plus the terminal cost, each row weighted by its discount; the weighted sum per candidate runs in numbers.
+ * Call it inside a tidy (it makes tensors).
+ */
+function pricingOf(problem: PlanningProblem, actions: Float32Array, rows: number) {
+  const { horizon: H, actionSize: A } = problem;
+  const gamma = problem.discount ?? 1;
+  const priced = problem.terminalStageCost ? H + 1 : H;
+  const timeMajor = new Float32Array(priced * rows * A);
+  for (let t = 0; t < H; t++) for (let r = 0; r < rows; r++) timeMajor.set(actions.subarray(r * H * A + t * A, r * H * A + t * A + A), (t * rows + r) * A);
+  // Row weights: γ^t for the stages, γ^H for the terminal rows.
+  const terms = problem.terminal ? priced + 1 : priced;
+  const weights = new Float32Array(terms * rows);
+  for (let t = 0; t < terms; t++) weights.fill(gamma ** Math.min(t, H), t * rows, (t + 1) * rows);
+  const actionRows = tf.tensor2d(timeMajor, [priced * rows, A]);
+  return {
+    actions: actionRows,
+    weights: tf.tensor1d(weights),
+    /** @param states [(H+1)*rows, D] @returns [terms * rows] each row's cost, time-major */
+    price: (states: tf.Tensor2D): tf.Tensor1D => {
+      if (!problem.timeInvariantCost) throw new Error('unroll needs a time-invariant cost (timeInvariantCost: true)');
+      const D = states.shape[1];
+      const stages = problem.cost(priced === H + 1 ? states : tf.slice(states, [0, 0], [priced * rows, D]), actionRows, 0);
+      return problem.terminal ? tf.concat([stages, problem.terminal(tf.slice(states, [H * rows, 0], [rows, D]))]) : stages;
+    },
+    /** @param values [terms * rows] from `price` @returns [rows] Σ weight · value per candidate */
+    totals: (values: ArrayLike<number>): Float32Array => {
+      const out = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let sum = 0;
+        for (let t = 0; t < terms; t++) sum += weights[t * rows + r]! * values[t * rows + r]!;
+        out[r] = sum;
+      }
+      return out;
+    },
+  };
 }
 
 /**
@@ -127,6 +255,7 @@ export function checkPlanInputs(planner: string, problem: PlanningProblem, optio
   if (!Number.isInteger(options.candidates) || options.candidates < 1) fail(`candidates must be a positive integer, got ${options.candidates}`);
   if (!Number.isInteger(options.iterations) || options.iterations < 1) fail(`iterations must be a positive integer, got ${options.iterations}`);
   if (options.init && options.init.length !== H * A) fail(`init must hold H*A = ${H * A} values, got ${options.init.length}`);
+  if (problem.unroll && !problem.timeInvariantCost) fail('a problem with unroll prices its stacked rows in one cost call: set timeInvariantCost');
 }
 
 /** A copy of the warm start clipped to [-1, 1], or zeros without one. @returns [H*A] */

@@ -1,7 +1,7 @@
 // GD, CEM and MPPI on toy dynamics with a known optimum: reach a goal, go around a wall, stay in bounds, stay deterministic.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from '../../../../agent/actor/planners/index.ts';
+import { costsAndGradient, evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from '../../../../agent/actor/planners/index.ts';
 import { initBackend } from '../../../../agent/tensor/backend.ts';
 
 const H = 16;
@@ -142,6 +142,24 @@ describe('rolloutCost', () => {
     const d2 = (s: number[]): number => distanceToGoal(s) ** 2;
     const expected = states.slice(0, H).reduce((sum, s, t) => sum + 0.9 ** t * d2(s), 0) + 0.9 ** H * d2(states[H]!);
     expect(a[0]!).toBeCloseTo(expected, 3);
+  });
+});
+
+describe('terminalStageCost', () => {
+  it('prices the terminal cost as the stage cost at rest, stacked or step by step, with or without a terminal term', () => {
+    const energy = (s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => tf.add(tf.sum(tf.square(tf.sub(s, 0.3)), 1), tf.sum(tf.square(a), 1));
+    const extra = (s: tf.Tensor2D): tf.Tensor1D => tf.sum(s, 1);
+    const explicit = pointProblem(undefined, { cost: energy, terminal: (s) => tf.add(energy(s, tf.zeros([s.shape[0], 2])), extra(s)), discount: 0.9 });
+    const atRest = { ...explicit, terminal: extra, terminalStageCost: true };
+    const actions = Float32Array.from({ length: 3 * 2 * H }, (_, i) => Math.cos(i));
+    const expected = evaluateCosts(explicit, actions, 3);
+    for (const problem of [atRest, { ...atRest, timeInvariantCost: true }]) {
+      const got = evaluateCosts(problem, actions, 3);
+      for (let i = 0; i < 3; i++) expect(got[i]!).toBeCloseTo(expected[i]!, 4);
+      const a = costsAndGradient(problem, actions, 3);
+      const b = costsAndGradient(explicit, actions, 3);
+      for (let i = 0; i < b.gradient.length; i++) expect(a.gradient[i]!).toBeCloseTo(b.gradient[i]!, 4);
+    }
   });
 });
 
