@@ -104,9 +104,18 @@ export function benchPlanners(options: Partial<PlannerBenchOptions> = {}): Plann
     cost: (s) => distance(s),
     terminal: distance,
   };
-  // The fast path: one custom-gradient op per step and all stage costs priced in one call.
+  // The fast path: the whole rollout in one call with its own backward pass, and all stage costs (the terminal one
+  // too: it is the stage cost at rest) priced in one call.
   const step = residualMlpStep(mlp, o.latent, ACTIONS);
-  const fused: PlanningProblem = { ...generic, next: step.next, nextInfer: step.nextInfer, timeInvariantCost: true };
+  const fused: PlanningProblem = {
+    ...generic,
+    next: step.next,
+    nextInfer: step.nextInfer,
+    unroll: (a) => step.unrollFrom(s0, a),
+    timeInvariantCost: true,
+    terminal: undefined,
+    terminalStageCost: true,
+  };
   const planners: [string, PlanFunction, PlanningProblem][] = [
     ['gd', planGradient, generic],
     ['gd-fused', planGradient, fused],
