@@ -14,6 +14,11 @@ export interface DistillOptions {
   batch: number;
   seed: number;
   learningRate?: number;
+  /**
+   * Policy-only episodes (on seeds no round uses) that score the policy after every round's training; the best-scoring
+   * round's policy is kept, as DAgger returns its best policy on validation. 0 keeps the last round's policy.
+   */
+  validationEpisodes?: number;
 }
 
 export interface DistillRound {
@@ -24,6 +29,29 @@ export interface DistillRound {
   samples: number;
   /** Mean squared error between policy and planner actions after the round's training. */
   loss: number;
+  /** Success of the policy alone on the validation episodes after this round's training (with validation on). */
+  validation?: number;
+  /** Whether this round's policy is the one kept (the best validation so far). */
+  kept?: boolean;
+}
+
+/** Success rate and mean steps of the policy alone (Mode-1) on the given seeds. */
+export function validatePolicy(agent: Agent, env: Env, seeds: readonly number[]): { success: number; steps: number } {
+  let successes = 0;
+  let steps = 0;
+  for (const seed of seeds) {
+    let observation = env.reset({ seed }).observations[0]!;
+    let done = false;
+    while (!done) {
+      const s = agent.perception.encode(agent.configurator.perceive(observation, agent.settings));
+      const r = env.step([agent.actor.policy.act(s)]);
+      observation = r.observations[0]!;
+      done = r.terminated || r.truncated;
+      steps++;
+      if (r.terminated) successes++;
+    }
+  }
+  return { success: successes / seeds.length, steps: steps / seeds.length };
 }
 
 /**
@@ -42,6 +70,8 @@ export function distillPolicy(agent: Agent, sim: SimDefinition, options: Distill
   const rng = new Rng(options.seed);
   const settings = { ...agent.settings, mode: 'mode2' as const };
   const rounds: DistillRound[] = [];
+  const validationSeeds = Array.from({ length: options.validationEpisodes ?? 0 }, (_, e) => options.seed + 5_000_000 + e);
+  let best: { success: number; steps: number; weights: tf.Tensor[] } | null = null;
   for (let round = 0; round < options.rounds; round++) {
     // Step 1. Gather: act (planner first, then policy), label every visited state with the planner's action.
     let successes = 0;
@@ -88,9 +118,23 @@ export function distillPolicy(agent: Agent, sim: SimDefinition, options: Distill
         return optimizer.minimize(() => tf.mean(tf.square(tf.sub(agent.actor.policy.actBatch(s), a))) as tf.Scalar, true, agent.actor.policy.variables)!.dataSync()[0]!;
       });
     }
-    const result = { round, successRate: successes / options.episodes, samples: n, loss };
+    const result: DistillRound = { round, successRate: successes / options.episodes, samples: n, loss };
+    // Step 3. Validate the policy alone; keep a copy of the best one (higher success, then fewer steps).
+    if (validationSeeds.length > 0) {
+      const score = validatePolicy(agent, env, validationSeeds);
+      result.validation = score.success;
+      result.kept = !best || score.success > best.success || (score.success === best.success && score.steps < best.steps);
+      if (result.kept) {
+        tf.dispose(best?.weights ?? []);
+        best = { ...score, weights: agent.actor.policy.variables.map((v) => tf.clone(v)) };
+      }
+    }
     rounds.push(result);
     onRound?.(result);
+  }
+  if (best) {
+    agent.actor.policy.variables.forEach((v, i) => v.assign(best!.weights[i]!));
+    tf.dispose(best.weights);
   }
   optimizer.dispose();
   return rounds;

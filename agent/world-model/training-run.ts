@@ -28,7 +28,7 @@ export interface Preset {
   /** Critic TD steps on short-term memory. */
   criticSteps: number;
   /** Mode-2 → Mode-1 compilation (DAgger rounds); 0 rounds skips it. */
-  distill: { rounds: number; episodes: number; steps: number; batch: number };
+  distill: { rounds: number; episodes: number; steps: number; batch: number; validationEpisodes?: number };
 }
 
 export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze({
@@ -40,7 +40,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
     evalTransitions: 10_000,
     probeSteps: 1_500,
     criticSteps: 500,
-    distill: { rounds: 5, episodes: 6, steps: 1_000, batch: 256 },
+    distill: { rounds: 5, episodes: 6, steps: 1_000, batch: 256, validationEpisodes: 20 },
   },
   full: {
     transitions: 100_000,
@@ -50,7 +50,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
     evalTransitions: 10_000,
     probeSteps: 5_000,
     criticSteps: 2_000,
-    distill: { rounds: 8, episodes: 12, steps: 1_500, batch: 256 },
+    distill: { rounds: 8, episodes: 12, steps: 1_500, batch: 256, validationEpisodes: 30 },
   },
 });
 

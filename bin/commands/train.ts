@@ -100,7 +100,8 @@ export function registerTrain(program: Command): void {
       console.log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (summary.criticLoss !== null) console.log(`critic: TD error ${summary.criticLoss}`);
       for (const r of summary.distill) {
-        console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}`);
+        const validation = r.validation === undefined ? '' : `, policy alone on validation ${(100 * r.validation).toFixed(0)} %${r.kept ? ' (best so far, kept)' : ''}`;
+        console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}${validation}`);
       }
     });
 }
