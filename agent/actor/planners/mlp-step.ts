@@ -1,7 +1,9 @@
-// Residual-MLP model steps and MLP heads as custom-gradient ops: fused forward kernels, a backward of plain matMuls.
+// Residual-MLP model steps and rollouts, and MLP heads, for planners: fused forward kernels, hand-written backward passes.
 import * as tf from '@tensorflow/tfjs';
 import type { Mlp } from '../../tensor/dense.ts';
 import { Kernels } from './kernels.ts';
+import { rolloutBackward, rolloutForward, rolloutWeights, type LayerValues } from './residual-rollout.ts';
+import type { RolloutWorker } from './rollout-worker-client.ts';
 import type { PlanningProblem, Unrolled } from './problem.ts';
 
 /** A planning step built from a model's weights; it holds tensors, so dispose it. */
@@ -30,16 +32,17 @@ function checkReluMlp(mlp: Mlp, who: string): void {
   if (bad >= 0) throw new Error(`${who}: layer ${bad} is '${mlp.layers[bad]!.activation}'; it needs ReLU hidden layers and a linear output`);
 }
 
-
 /**
  * The step ŝ' = s + mlp([s, a, 0…]) of a residual predictor (ReLU hidden layers, linear output; inputs past s and a,
  * such as the latent z, are taken as 0), for planners: its forward pass is fused matMul+bias+ReLU kernels, and its
- * gradient reaches s and a only — no weight gradients — through pre-transposed weights, with one tape node per step
- * (`next`) or per rollout (`unroll`).
+ * gradient reaches s and a only — no weight gradients — through pre-transposed weights: one tape node per step
+ * (`next`), or the whole rollout with its own backward pass through time (`unrollFrom`, see residual-rollout.ts).
  * It snapshots the weights: build it after the model last trained (e.g. once per decision; it costs a few kernels).
  * @param mlp [latent + actionSize (+ extra), …, latent]
+ * @param options.worker a rollout worker that runs the second half of every rollout's rows on another thread (the
+ *   same numbers: no row's rollout depends on another's)
  */
-export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): ModelStep {
+export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number, options: { worker?: RolloutWorker } = {}): ModelStep {
   const layers = mlp.layers;
   const last = layers.length - 1;
   const D = latent;
@@ -50,26 +53,28 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): M
   }
   checkReluMlp(mlp, 'residualMlpStep');
 
-  // Step 1. Snapshot the weights, the first layer restricted to the rows of s and a, and every transpose. The rollout
-  // works on rows x = [s, a]: its copies are rank 3 [1, in, out] (the kernels take them as they are), with the output
-  // layer widened by zero columns for a (it maps to [Δs, 0]), and b_last kept as numbers.
+  // Step 1. Snapshot the weights as numbers, the first layer restricted to the rows of s and a: the rollout builds its
+  // tensors from them (as a rollout worker does); the single steps make theirs, and the transposes, on first use.
   const X = D + A;
-  const { W, b, WT, Wx, WxT } = tf.tidy(() => {
-    const W = layers.map((l, i) => (i === 0 ? tf.slice(l.W, [0, 0], [X, l.outputs]) : tf.clone(l.W)) as tf.Tensor2D);
-    const rank3 = (w: tf.Tensor2D): tf.Tensor3D => tf.reshape(w, [1, ...w.shape]);
-    const Wx = W.map((w, i) => (i === last ? tf.pad(w, [[0, 0], [0, A]]) : w) as tf.Tensor2D);
-    return {
-      W,
-      b: layers.map((l) => tf.clone(l.b) as tf.Tensor1D),
-      WT: W.map((w) => tf.transpose(w)),
-      Wx: Wx.map(rank3),
-      WxT: Wx.map((w) => rank3(tf.transpose(w))),
-    };
-  });
-  const bLast = b[last]!.dataSync() as Float32Array;
+  const values: LayerValues[] = layers.map((l, i) => ({
+    W: (l.W.dataSync() as Float32Array).slice(0, (i === 0 ? X : l.inputs) * l.outputs),
+    inputs: i === 0 ? X : l.inputs,
+    outputs: l.outputs,
+    b: (l.b.dataSync() as Float32Array).slice(),
+  }));
+  const weights = rolloutWeights(values, D, A);
+  let stepWeights: { W: tf.Tensor2D[]; b: tf.Tensor1D[]; WT: tf.Tensor2D[] } | null = null;
+  const forSteps = (): { W: tf.Tensor2D[]; b: tf.Tensor1D[]; WT: tf.Tensor2D[] } => {
+    stepWeights ??= tf.tidy(() => {
+      const W = values.map((v) => tf.keep(tf.tensor2d(v.W, [v.inputs, v.outputs])));
+      return { W, b: values.map((v) => tf.keep(tf.tensor1d(v.b))), WT: W.map((w) => tf.keep(tf.transpose(w))) };
+    });
+    return stepWeights;
+  };
 
   // Under a gradient tape tfjs un-fuses matMul+ReLU into three kernels, so the differentiable path fuses only the bias.
   const hidden = (x: tf.Tensor2D, fuseRelu: boolean): tf.Tensor2D[] => {
+    const { W, b } = forSteps();
     const hs: tf.Tensor2D[] = [];
     let h = x;
     for (let i = 0; i < last; i++) {
@@ -79,7 +84,10 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): M
     }
     return hs;
   };
-  const output = (s: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D => tf.add(s, tf.fused.matMul({ a: h, b: W[last]!, bias: b[last] }));
+  const output = (s: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D => {
+    const { W, b } = forSteps();
+    return tf.add(s, tf.fused.matMul({ a: h, b: W[last]!, bias: b[last] }));
+  };
 
   // Step 2. Forward saves the hidden activations; backward: dh = dy·Wᵀ masked by ReLU', down to d[s, a] = dh₁·W₁ᵀ.
   const step = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -89,6 +97,7 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): M
     return {
       value: output(s, hs[last - 1] ?? tf.concat([s, a], 1)),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const { WT } = forSteps();
         let g = dy as tf.Tensor2D;
         for (let i = last; i >= 1; i--) g = tf.mul(tf.matMul(g, WT[i]!), tf.step(saved[i - 1]!));
         const [ds, da] = tf.split(tf.matMul(g, WT[0]!), [D, A], 1);
@@ -97,89 +106,56 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): M
     };
   }) as Parameters<typeof tf.customGrad>[0]) as unknown as (s: tf.Tensor2D, a: tf.Tensor2D) => tf.Tensor2D;
 
-  // Step 3. The whole rollout, on rows x_t = [ŝ_t, a_t]. Per step: one fused kernel per hidden layer, one matMul
-  // into [Δŝ − b_last, 0], and one addN of x_t, that and the uploaded [b_last, a_{t+1} − a_t], which is x_{t+1}: a_t is
-  // carried from row to row (exact up to rounding), so no step concatenates [ŝ_t, a_t].
+  // Step 3. The whole rollout (residual-rollout.ts), with a worker on the second half of the rows if given one.
+  const snapshot = options.worker ? options.worker.snapshot(values, D, A) : null;
   const unrollFrom = (s0: tf.Tensor2D, actions: tf.Tensor2D): Unrolled => {
     const B = actions.shape[0];
     const H = actions.shape[1] / A;
     if (!Number.isInteger(H) || H < 1 || s0.shape[0] !== 1 || s0.shape[1] !== D) {
       throw new Error(`residualMlpStep.unrollFrom: expects s0 [1, ${D}] and actions [B, H*${A}], got [${s0.shape.join(', ')}] and [${actions.shape.join(', ')}]`);
     }
-    const av = actions.dataSync();
-    // x_0 = [s0, a_0] and the increments Δ_t (a_H taken as a_{H−1}: the actions carried into x_H are unused).
-    const start = new Float32Array(B * X);
-    const increments = new Float32Array(H * B * X);
-    start.set(s0.dataSync());
-    increments.set(bLast);
-    for (let r = 1; r < B; r++) {
-      start.copyWithin(r * X, 0, D);
-      increments.copyWithin(r * X, 0, D);
+    const av = actions.dataSync() as Float32Array;
+    const sv = s0.dataSync() as Float32Array;
+    if (!snapshot || B < 2) {
+      const { states, hidden } = rolloutForward(weights, sv, av, B, H);
+      return { states, backward: (dStates) => tf.tensor2d(rolloutBackward(weights, hidden, dStates.dataSync(), B, H), [B, H * A]) };
     }
-    for (let t = 1; t < H; t++) increments.copyWithin(t * B * X, 0, B * X);
-    for (let r = 0; r < B; r++) {
-      const row = r * H * A;
-      for (let j = 0; j < A; j++) start[r * X + D + j] = av[row + j]!;
-      for (let t = 0; t < H - 1; t++) {
-        const o = (t * B + r) * X + D;
-        for (let j = 0; j < A; j++) increments[o + j] = av[row + (t + 1) * A + j]! - av[row + t * A + j]!;
-      }
-    }
-    // Every kernel runs outside the engine (Kernels); what the backward pass needs (the hidden activations) and the
-    // states become tensors of the caller's scope, everything else is freed at once.
-    const run = new Kernels();
-    const hidden: tf.Tensor3D[] = [];
-    let states: tf.Tensor2D;
+    // Rows 0…m−1 here, m…B−1 in the worker, at the same time; each row's numbers do not depend on the others.
+    const m = Math.ceil(B / 2);
+    snapshot.forward(sv, av.subarray(m * H * A), B - m, H);
+    let own: ReturnType<typeof rolloutForward>;
+    let theirs: Float32Array;
     try {
-      let x = run.upload(start, [1, B, X]);
-      const xs = [x];
-      const h: tf.TensorInfo[] = [];
-      for (let t = 0; t < H; t++) {
-        let z = x;
-        for (let i = 0; i < last; i++) {
-          z = run.matMul(z, Wx[i]!, b[i], 'relu');
-          h.push(z);
-        }
-        x = run.addN([x, run.matMul(z, Wx[last]!), run.upload(increments.subarray(t * B * X, (t + 1) * B * X), [1, B, X])]);
-        xs.push(x);
-      }
-      states = run.tensor(run.slice(run.reshape(run.concat(xs, 1), [(H + 1) * B, X]), [0, 0], [(H + 1) * B, D]));
-      for (const z of h) hidden.push(run.tensor(z));
+      own = rolloutForward(weights, sv, av.subarray(0, m * H * A), m, H);
     } finally {
-      run.dispose();
+      theirs = snapshot.result();
     }
-
-    // Backward through time on rows too: g = ∂L/∂x_{t+1} (its a part is ignored: Wxᵀ of the output layer has zero rows
-    // there) runs down the layers, masked by ReLU', to y_t = ∂(Δx)/∂x_t·g = [∂ŝ_t, ∂a_t] of the model path; then
-    // ∂L/∂x_t = g + y_t + ∂L/∂ŝ_t (direct). The a parts of the y_t are ∂L/∂a_t, read back once at the end.
-    const backward = (dStates: tf.Tensor2D): tf.Tensor2D => {
-      // The per-step rows of dStates, read back once: on wasm every row slice would copy its whole input.
-      const dv = dStates.dataSync();
-      const rows = new Float32Array((H + 1) * B * X);
-      for (let i = 0; i < (H + 1) * B; i++) rows.set(dv.subarray(i * D, (i + 1) * D), i * X);
-      const run = new Kernels();
-      try {
-        const direct = (t: number): tf.TensorInfo => run.upload(rows.subarray(t * B * X, (t + 1) * B * X), [1, B, X]);
-        let g = direct(H);
-        const ys = new Array<tf.TensorInfo>(H);
-        for (let t = H - 1; t >= 0; t--) {
-          let q = g;
-          for (let i = last; i >= 0; i--) {
-            q = run.matMul(q, WxT[i]!);
-            if (i > 0) q = run.reluGrad(q, hidden[t * last + i - 1]!);
-          }
-          ys[t] = q;
-          if (t > 0) g = run.addN([g, q, direct(t)]);
-        }
-        const yv = run.read(run.concat(ys, 1)); // [1, H·B, X], time-major
+    const states = new Float32Array((H + 1) * B * D);
+    const mine = own.states.dataSync();
+    own.states.dispose();
+    for (let t = 0; t <= H; t++) {
+      states.set(mine.subarray(t * m * D, (t + 1) * m * D), t * B * D);
+      states.set(theirs.subarray(t * (B - m) * D, (t + 1) * (B - m) * D), (t * B + m) * D);
+    }
+    return {
+      states: tf.tensor2d(states, [(H + 1) * B, D]),
+      backward: (dStates) => {
+        const dv = dStates.dataSync();
+        const split = (from: number, rows: number): Float32Array => {
+          const out = new Float32Array((H + 1) * rows * D);
+          for (let t = 0; t <= H; t++) out.set(dv.subarray((t * B + from) * D, (t * B + from + rows) * D), t * rows * D);
+          return out;
+        };
+        snapshot.backward(split(m, B - m));
         const da = new Float32Array(B * H * A);
-        for (let t = 0; t < H; t++) for (let r = 0; r < B; r++) for (let j = 0; j < A; j++) da[r * H * A + t * A + j] = yv[(t * B + r) * X + D + j]!;
+        try {
+          da.set(rolloutBackward(weights, own.hidden, split(0, m), m, H));
+        } finally {
+          da.set(snapshot.result(), m * H * A);
+        }
         return tf.tensor2d(da, [B, H * A]);
-      } finally {
-        run.dispose();
-      }
+      },
     };
-    return { states, backward };
   };
 
   return {
@@ -189,7 +165,11 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): M
       return output(s, hidden(x, true).at(-1) ?? x);
     },
     unrollFrom,
-    dispose: () => tf.dispose([...W, ...b, ...WT, ...Wx, ...WxT]),
+    dispose: () => {
+      if (stepWeights) tf.dispose([...stepWeights.W, ...stepWeights.b, ...stepWeights.WT]);
+      weights.dispose();
+      snapshot?.dispose();
+    },
   };
 }
 
