@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 
 type Info = tf.TensorInfo;
 
-const KERNELS = ['BatchMatMul', '_FusedMatMul', 'AddN', 'Multiply', 'Step', 'Concat', 'Reshape', 'Slice'] as const;
+const KERNELS = ['_FusedMatMul', 'AddN', 'Multiply', 'Step', 'Concat', 'Reshape', 'Slice'] as const;
 type KernelName = (typeof KERNELS)[number];
 const registry = new Map<string, Record<KernelName, tf.KernelFunc>>();
 
@@ -46,7 +46,7 @@ export class Kernels {
     if (a.shape.length !== 3 || b.shape.length !== 3 || a.shape[2] !== b.shape[1]) {
       throw new Error(`Kernels.matMul: expects [1, M, K] × [1, K, N], got [${a.shape.join(', ')}] × [${b.shape.join(', ')}]`);
     }
-    if (!bias && activation === 'linear') return this.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+    // `_FusedMatMul` also without bias and activation: the `BatchMatMul` kernel reshapes its operands to rank 3 first.
     return this.run('_FusedMatMul', bias ? { a, b, bias } : { a, b }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 });
   }
 

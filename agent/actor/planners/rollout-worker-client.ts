@@ -1,18 +1,24 @@
 // A second thread for rollouts: a worker with its own tfjs runs the residual-MLP rollout on part of a batch while the
-// planning thread runs the rest; calls are synchronous (the planners are), signalled with Atomics.
+// planning thread runs the rest. Calls are synchronous (the planners are): inputs and results go through shared
+// memory, signalled with Atomics; weights, new buffers and errors go by message.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { LayerValues } from './residual-rollout.ts';
 
 /** Slots of the shared control words. */
-export const CONTROL = { request: 0, response: 1, ready: 2 } as const;
+export const CONTROL = { request: 0, response: 1, ready: 2, kind: 3, rows: 4, horizon: 5, failed: 6, mail: 7 } as const;
 /** `ready` values. */
 export const READY = { starting: 0, ready: 1, failed: 2 } as const;
+/** `kind` values. */
+export const KIND = { forward: 1, backward: 2 } as const;
+/** A waiting thread polls this long before it sleeps (waking a sleeping thread costs more than a short poll). */
+export const SPIN_MS = 0.5;
 
-export type WorkerRequest =
-  | { type: 'forward'; weights?: { layers: LayerValues[]; D: number; A: number }; s0: Float32Array; actions: Float32Array; B: number; H: number }
-  | { type: 'backward'; dStates: Float32Array };
-export type WorkerReply = { values: Float32Array } | { error: string };
+/** What goes by message with a request: new weights and/or a bigger shared buffer. */
+export interface WorkerMail {
+  weights?: { layers: LayerValues[]; D: number; A: number };
+  buffer?: SharedArrayBuffer;
+}
 
 /** A weights snapshot as the worker holds it: one forward, then at most one backward, each finished by `result()`. */
 export interface WorkerSnapshot {
@@ -32,13 +38,16 @@ export interface WorkerSnapshot {
 export class RolloutWorker {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+  private readonly control = new Int32Array(new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT));
+  private data = new Float32Array(new SharedArrayBuffer(0));
   private requests = 0;
-  private awaiting = false;
+  /** Values the pending request's result holds (0: none pending). */
+  private pending = 0;
   private loaded = -1;
   /** The snapshot whose forward pass the worker holds for a backward pass (-1: none). */
   private forwarded = -1;
   private snapshots = 0;
+  private shape = { D: 0, A: 0, B: 0, H: 0 };
   private startError = '';
 
   constructor(private readonly options: { backend?: string; startMs?: number; replyMs?: number } = {}) {
@@ -65,15 +74,18 @@ export class RolloutWorker {
     return {
       forward: (s0, actions, B, H) => {
         live();
-        const weights = this.loaded === id ? undefined : { layers, D, A };
-        this.request({ type: 'forward', ...(weights ? { weights } : {}), s0, actions, B, H });
+        const mail: WorkerMail = this.loaded === id ? {} : { weights: { layers, D, A } };
+        this.shape = { D, A, B, H };
+        this.request(KIND.forward, B, H, [s0, actions], (H + 1) * B * D, mail);
         this.loaded = id;
         this.forwarded = id;
       },
       backward: (dStates) => {
         live();
         if (this.forwarded !== id) throw new Error('RolloutWorker: a backward pass without its forward pass');
-        this.request({ type: 'backward', dStates });
+        const { D, A, B, H } = this.shape;
+        if (dStates.length !== (H + 1) * B * D) throw new Error(`RolloutWorker: a backward pass of ${dStates.length} values after a forward pass of ${B} rows`);
+        this.request(KIND.backward, B, H, [dStates], B * H * A, {});
         this.forwarded = -1;
       },
       result: () => this.reply(),
@@ -88,31 +100,50 @@ export class RolloutWorker {
     return this.worker.terminate();
   }
 
-  private request(message: WorkerRequest): void {
-    if (this.awaiting) throw new Error('RolloutWorker: the previous request has no result yet');
+  private request(kind: number, B: number, H: number, inputs: Float32Array[], results: number, mail: WorkerMail): void {
+    if (this.pending) throw new Error('RolloutWorker: the previous request has no result yet');
     this.waitUntilReady();
-    this.port.postMessage(message);
+    const size = Math.max(results, inputs.reduce((n, x) => n + x.length, 0));
+    if (size > this.data.length) {
+      this.data = new Float32Array(new SharedArrayBuffer(2 * size * Float32Array.BYTES_PER_ELEMENT));
+      mail.buffer = this.data.buffer;
+    }
+    let offset = 0;
+    for (const x of inputs) {
+      this.data.set(x, offset);
+      offset += x.length;
+    }
+    const mailed = mail.weights !== undefined || mail.buffer !== undefined;
+    if (mailed) this.port.postMessage(mail);
+    this.control[CONTROL.kind] = kind;
+    this.control[CONTROL.rows] = B;
+    this.control[CONTROL.horizon] = H;
+    this.control[CONTROL.mail] = mailed ? 1 : 0;
     this.requests++;
     Atomics.store(this.control, CONTROL.request, this.requests);
     Atomics.notify(this.control, CONTROL.request);
-    this.awaiting = true;
+    this.pending = results;
   }
 
   private reply(): Float32Array {
-    if (!this.awaiting) throw new Error('RolloutWorker: no request to wait for');
-    this.awaiting = false;
+    if (!this.pending) throw new Error('RolloutWorker: no request to wait for');
+    const results = this.pending;
+    this.pending = 0;
     const deadline = performance.now() + (this.options.replyMs ?? 60_000);
+    const spinUntil = performance.now() + SPIN_MS;
     for (;;) {
       const done = Atomics.load(this.control, CONTROL.response);
       if (done >= this.requests) break;
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error('RolloutWorker: no reply from the rollout worker');
-      Atomics.wait(this.control, CONTROL.response, done, left);
+      const now = performance.now();
+      if (now < spinUntil) continue;
+      if (now >= deadline) throw new Error('RolloutWorker: no reply from the rollout worker');
+      Atomics.wait(this.control, CONTROL.response, done, deadline - now);
     }
-    const reply = receiveMessageOnPort(this.port)?.message as WorkerReply | undefined;
-    if (!reply) throw new Error('RolloutWorker: the rollout worker replied without a message');
-    if ('error' in reply) throw new Error(`RolloutWorker: ${reply.error}`);
-    return reply.values;
+    if (this.control[CONTROL.failed]) {
+      const message = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+      throw new Error(`RolloutWorker: ${message?.error ?? 'the rollout worker failed'}`);
+    }
+    return this.data.slice(0, results);
   }
 
   private waitUntilReady(): void {
@@ -121,8 +152,8 @@ export class RolloutWorker {
       const state = Atomics.load(this.control, CONTROL.ready);
       if (state === READY.ready) return;
       if (state === READY.failed) {
-        const message = receiveMessageOnPort(this.port)?.message as WorkerReply | undefined;
-        throw new Error(`RolloutWorker: the rollout worker failed to start: ${message && 'error' in message ? message.error : this.startError}`);
+        const message = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+        throw new Error(`RolloutWorker: the rollout worker failed to start: ${message?.error ?? this.startError}`);
       }
       const left = deadline - performance.now();
       if (left <= 0) throw new Error(`RolloutWorker: the rollout worker did not start${this.startError ? `: ${this.startError}` : ''}`);

@@ -69,8 +69,9 @@ describe('residualMlpStep with a rollout worker', () => {
     expect(() => snapshot.backward(new Float32Array(3 * D))).toThrow(/RolloutWorker: a backward pass without its forward pass/);
     snapshot.forward(new Float32Array(D), new Float32Array(2 * 3 * A), 2, 3);
     expect(snapshot.result()).toHaveLength(4 * 2 * D);
-    snapshot.backward(new Float32Array(5));
-    expect(() => snapshot.result()).toThrow(/RolloutWorker: a backward pass of 5 values after a forward pass of 2 rows/);
+    expect(() => snapshot.backward(new Float32Array(5))).toThrow(/RolloutWorker: a backward pass of 5 values after a forward pass of 2 rows/);
+    snapshot.backward(new Float32Array(4 * 2 * D));
+    expect(snapshot.result()).toHaveLength(2 * 3 * A);
     snapshot.dispose();
     mlp.dispose();
   });
