@@ -7,13 +7,9 @@ import { planGradient } from '../agent/actor/planners/gradient.ts';
 import { residualMlpStep } from '../agent/actor/planners/mlp-step.ts';
 import type { PlanFunction, PlanningProblem } from '../agent/actor/planners/problem.ts';
 import { planCEM, planMPPI } from '../agent/actor/planners/sampling.ts';
-import { RolloutWorker } from '../agent/actor/planners/rollout-worker-client.ts';
 
 export interface PlannerBenchRow {
-  /**
-   * gd (generic Mlp.apply step), gd-fused (residualMlpStep's rollout), gd-fused-2t (the same with a rollout worker on
-   * half of the rows: the second core), cem, mppi, or gd-naive (autodiff + tf.train.adam, the baseline).
-   */
+  /** gd (generic Mlp.apply step), gd-fused (residualMlpStep's rollout), cem, mppi, or gd-naive (autodiff + tf.train.adam, the baseline). */
   method: string;
   median: number;
   p95: number;
@@ -120,14 +116,9 @@ export function benchPlanners(options: Partial<PlannerBenchOptions> = {}): Plann
     terminal: undefined,
     terminalStageCost: true,
   };
-  // The same rollout with a worker thread on half of the rows (bitwise the same numbers).
-  const worker = new RolloutWorker();
-  const shared = residualMlpStep(mlp, o.latent, ACTIONS, { worker });
-  const twoThreads: PlanningProblem = { ...fused, unroll: (a) => shared.unrollFrom(s0, a) };
   const planners: [string, PlanFunction, PlanningProblem][] = [
     ['gd', planGradient, generic],
     ['gd-fused', planGradient, fused],
-    ['gd-fused-2t', planGradient, twoThreads],
     ['cem', planCEM, fused],
     ['mppi', planMPPI, fused],
   ];
@@ -142,8 +133,6 @@ export function benchPlanners(options: Partial<PlannerBenchOptions> = {}): Plann
   rows.push({ method: 'gd-naive', ...naive, modelEvals: (o.iterations + 1) * o.candidates * o.horizon });
   tf.dispose([s0, goal]);
   step.dispose();
-  shared.dispose();
-  void worker.terminate();
   mlp.dispose();
   return rows;
 }

@@ -8,7 +8,6 @@ import type { Planner } from './actor.ts';
 import { mlpHead, residualMlpStep } from './planners/mlp-step.ts';
 import { evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
 import type { Policy } from './policy.ts';
-import type { RolloutWorker } from './planners/rollout-worker-client.ts';
 
 export const PLANNERS = ['gd', 'gd-hier', 'cem', 'mppi'] as const;
 export type PlannerName = (typeof PLANNERS)[number];
@@ -31,8 +30,6 @@ export interface ModelPlannerOptions {
   seed: number;
   /** Weight of the level-2 subgoal distance in hierarchical planning. */
   subgoalWeight?: number;
-  /** A worker thread for the second half of every rollout's rows (same plans; faster when a core is free). */
-  rolloutWorker?: RolloutWorker;
 }
 
 /** Mode-2: minimise Σ γ^t C(ŝ_t, a_t) + C(ŝ_H) + v·TC(ŝ_H) over action sequences, costs read through the probe heads. */
@@ -94,7 +91,7 @@ export class ModelPlanner implements Planner {
     const { model, cost, critic } = this;
     const layout = model.probeLayout;
     const s0 = tf.tensor2d(s, [1, s.length]);
-    const step = residualMlpStep(model.predictor, model.latent, A, this.options.rolloutWorker ? { worker: this.options.rolloutWorker } : {});
+    const step = residualMlpStep(model.predictor, model.latent, A);
     const probe = mlpHead(model.probeNet);
     const encode2 = subgoal ? mlpHead(model.encoder2) : null;
     const target = subgoal ? tf.tensor2d(subgoal, [1, subgoal.length]) : null;

@@ -3,4 +3,3 @@ export { planGradient, GRADIENT_DEFAULTS } from './gradient.ts';
 export { planCEM, planMPPI, CEM_DEFAULTS, MPPI_DEFAULTS } from './sampling.ts';
 export { costsAndGradient, evaluateCosts, rolloutCost, shiftPlan, type PlanFunction, type PlanningProblem, type PlanOptions, type PlanResult, type Unrolled } from './problem.ts';
 export { mlpHead, residualMlpStep, type MlpHead, type ModelStep } from './mlp-step.ts';
-export { RolloutWorker, type WorkerSnapshot } from './rollout-worker-client.ts';

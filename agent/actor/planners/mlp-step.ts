@@ -2,8 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Mlp } from '../../tensor/dense.ts';
 import { Kernels } from './kernels.ts';
-import { rolloutBackward, rolloutForward, rolloutWeights, type LayerValues } from './residual-rollout.ts';
-import type { RolloutWorker } from './rollout-worker-client.ts';
+import { rollout, rolloutWeights, type LayerValues } from './residual-rollout.ts';
 import type { PlanningProblem, Unrolled } from './problem.ts';
 
 /** A planning step built from a model's weights; it holds tensors, so dispose it. */
@@ -39,10 +38,8 @@ function checkReluMlp(mlp: Mlp, who: string): void {
  * (`next`), or the whole rollout with its own backward pass through time (`unrollFrom`, see residual-rollout.ts).
  * It snapshots the weights: build it after the model last trained (e.g. once per decision; it costs a few kernels).
  * @param mlp [latent + actionSize (+ extra), …, latent]
- * @param options.worker a rollout worker that runs the second half of every rollout's rows on another thread (the
- *   same numbers: no row's rollout depends on another's)
  */
-export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number, options: { worker?: RolloutWorker } = {}): ModelStep {
+export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): ModelStep {
   const layers = mlp.layers;
   const last = layers.length - 1;
   const D = latent;
@@ -54,7 +51,7 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number, op
   checkReluMlp(mlp, 'residualMlpStep');
 
   // Step 1. Snapshot the weights as numbers, the first layer restricted to the rows of s and a: the rollout builds its
-  // tensors from them (as a rollout worker does); the single steps make theirs, and the transposes, on first use.
+  // tensors from them; the single steps make theirs, and the transposes, on first use.
   const X = D + A;
   const values: LayerValues[] = layers.map((l, i) => ({
     W: (l.W.dataSync() as Float32Array).slice(0, (i === 0 ? X : l.inputs) * l.outputs),
@@ -106,8 +103,7 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number, op
     };
   }) as Parameters<typeof tf.customGrad>[0]) as unknown as (s: tf.Tensor2D, a: tf.Tensor2D) => tf.Tensor2D;
 
-  // Step 3. The whole rollout (residual-rollout.ts), with a worker on the second half of the rows if given one.
-  const snapshot = options.worker ? options.worker.snapshot(values, D, A) : null;
+  // Step 3. The whole rollout (residual-rollout.ts).
   const unrollFrom = (s0: tf.Tensor2D, actions: tf.Tensor2D): Unrolled => {
     const B = actions.shape[0];
     const H = actions.shape[1] / A;
@@ -116,46 +112,8 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number, op
     }
     const av = actions.dataSync() as Float32Array;
     const sv = s0.dataSync() as Float32Array;
-    if (!snapshot || B < 2) {
-      const { states, hidden } = rolloutForward(weights, sv, av, B, H);
-      return { states, backward: (dStates) => tf.tensor2d(rolloutBackward(weights, hidden, dStates.dataSync(), B, H), [B, H * A]) };
-    }
-    // Rows 0…m−1 here, m…B−1 in the worker, at the same time; each row's numbers do not depend on the others.
-    const m = Math.ceil(B / 2);
-    snapshot.forward(sv, av.subarray(m * H * A), B - m, H);
-    let own: ReturnType<typeof rolloutForward>;
-    let theirs: Float32Array;
-    try {
-      own = rolloutForward(weights, sv, av.subarray(0, m * H * A), m, H);
-    } finally {
-      theirs = snapshot.result();
-    }
-    const states = new Float32Array((H + 1) * B * D);
-    const mine = own.states.dataSync();
-    own.states.dispose();
-    for (let t = 0; t <= H; t++) {
-      states.set(mine.subarray(t * m * D, (t + 1) * m * D), t * B * D);
-      states.set(theirs.subarray(t * (B - m) * D, (t + 1) * (B - m) * D), (t * B + m) * D);
-    }
-    return {
-      states: tf.tensor2d(states, [(H + 1) * B, D]),
-      backward: (dStates) => {
-        const dv = dStates.dataSync();
-        const split = (from: number, rows: number): Float32Array => {
-          const out = new Float32Array((H + 1) * rows * D);
-          for (let t = 0; t <= H; t++) out.set(dv.subarray((t * B + from) * D, (t * B + from + rows) * D), t * rows * D);
-          return out;
-        };
-        snapshot.backward(split(m, B - m));
-        const da = new Float32Array(B * H * A);
-        try {
-          da.set(rolloutBackward(weights, own.hidden, split(0, m), m, H));
-        } finally {
-          da.set(snapshot.result(), m * H * A);
-        }
-        return tf.tensor2d(da, [B, H * A]);
-      },
-    };
+    const pass = rollout(weights, sv, av, B, H);
+    return { states: tf.tensor2d(pass.states, [(H + 1) * B, D]), backward: (dStates) => tf.tensor2d(pass.backward(dStates.dataSync()), [B, H * A]) };
   };
 
   return {
@@ -168,7 +126,6 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number, op
     dispose: () => {
       if (stepWeights) tf.dispose([...stepWeights.W, ...stepWeights.b, ...stepWeights.WT]);
       weights.dispose();
-      snapshot?.dispose();
     },
   };
 }

@@ -1,7 +1,7 @@
-// The rollout of a residual-MLP predictor over H steps and its backward pass through time, on plain numbers in and out:
-// the same code runs in the planning thread and in a rollout worker (rollout-worker.ts).
+// The rollout of a residual-MLP predictor over H steps and its backward pass through time, on plain numbers in and out.
 import * as tf from '@tensorflow/tfjs';
 import { Kernels } from './kernels.ts';
+import { WasmRollout } from './wasm-rollout.ts';
 
 /**
  * The weights of ŝ' = ŝ + mlp([ŝ, a]) (ReLU hidden layers, linear output) as the rollout's kernels take them: rank 3
@@ -15,7 +15,17 @@ export interface RolloutWeights {
   WxT: tf.Tensor3D[];
   b: tf.Tensor1D[];
   bLast: Float32Array;
+  /** The wasm backend's direct runner for these weights (null on other backends, or if it failed its check). */
+  direct: WasmRollout | null;
   dispose(): void;
+}
+
+/** A forward pass: its states, and its backward pass (call it at most once, before the next forward pass). */
+export interface RolloutPass {
+  /** [(H+1)*B * D] ŝ_0 … ŝ_H, time-major. */
+  states: Float32Array;
+  /** @param dStates [(H+1)*B * D] ∂L/∂ŝ time-major @returns [B * H*A] ∂L/∂a through the model */
+  backward(dStates: ArrayLike<number>): Float32Array;
 }
 
 /** A layer's weights as numbers: W [inputs, outputs] row-major (the first layer's rows of ŝ and a only) and b. */
@@ -26,7 +36,7 @@ export interface LayerValues {
   b: Float32Array;
 }
 
-/** Builds the rollout's weights from the layers' values (e.g. a snapshot sent to a worker). */
+/** Builds the rollout's weights from the layers' values (a snapshot of a model's weights). */
 export function rolloutWeights(layers: readonly LayerValues[], D: number, A: number): RolloutWeights {
   const last = layers.length - 1;
   const X = D + A;
@@ -40,7 +50,83 @@ export function rolloutWeights(layers: readonly LayerValues[], D: number, A: num
     };
   });
   if (layers[0]!.inputs !== X || layers[last]!.outputs !== D) throw new Error(`rolloutWeights: the layers map ${layers[0]!.inputs} → ${layers[last]!.outputs}; a step maps ${X} → ${D}`);
-  return { D, A, ...tensors, bLast: layers[last]!.b, dispose: () => tf.dispose([...tensors.Wx, ...tensors.WxT, ...tensors.b]) };
+  const bLast = layers[last]!.b;
+  const direct = directWorks() ? WasmRollout.create({ D, A, ...tensors, bLast }) : null;
+  return {
+    D,
+    A,
+    ...tensors,
+    bLast,
+    direct,
+    dispose: () => {
+      direct?.dispose();
+      tf.dispose([...tensors.Wx, ...tensors.WxT, ...tensors.b]);
+    },
+  };
+}
+
+/**
+ * The rollout of B rows over H steps: on wasm by the direct runner (no allocation per kernel), elsewhere by kernels
+ * run outside the engine (`rolloutForward`, `rolloutBackward`); bitwise the same numbers.
+ * @param s0 [D] @param actions [B * H*A] candidate-major
+ */
+export function rollout(w: RolloutWeights, s0: ArrayLike<number>, actions: ArrayLike<number>, B: number, H: number): RolloutPass {
+  if (w.direct) {
+    const direct = w.direct;
+    const { states, generation } = direct.forward(s0, actions, B, H);
+    return { states, backward: (dStates) => direct.backward(generation, dStates, B, H) };
+  }
+  const pass = rolloutForward(w, s0, actions, B, H);
+  const states = pass.states.dataSync() as Float32Array;
+  pass.states.dispose();
+  return { states, backward: (dStates) => rolloutBackward(w, pass.hidden, dStates, B, H) };
+}
+
+/** Per backend object: whether the direct runner gives bitwise what the kernels give (checked once on a small model). */
+const checked = new WeakMap<object, boolean>();
+
+function directWorks(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  const backend = tf.backend();
+  let works = checked.get(backend);
+  if (works === undefined) {
+    works = false;
+    checked.set(backend, false);
+    const layers: LayerValues[] = [
+      [5, 4],
+      [4, 3],
+      [3, 3],
+    ].map(([inputs, outputs], k) => ({
+      W: Float32Array.from({ length: inputs! * outputs! }, (_, i) => Math.sin(1 + i * 0.7 + k)),
+      inputs: inputs!,
+      outputs: outputs!,
+      b: Float32Array.from({ length: outputs! }, (_, i) => Math.cos(i + k) * 0.1),
+    }));
+    const w = rolloutWeights(layers, 3, 2);
+    const direct = WasmRollout.create(w);
+    try {
+      if (direct) {
+        const s0 = [0.3, -0.2, 0.5];
+        const actions = Float32Array.from({ length: 3 * 4 * 2 }, (_, i) => Math.sin(i * 1.3));
+        const dStates = Float32Array.from({ length: 5 * 3 * 3 }, (_, i) => Math.cos(i * 0.9));
+        const a = direct.forward(s0, actions, 3, 4);
+        const da = direct.backward(a.generation, dStates, 3, 4);
+        const b = tf.tidy(() => {
+          const pass = rolloutForward(w, s0, actions, 3, 4);
+          return { states: pass.states.dataSync(), da: rolloutBackward(w, pass.hidden, dStates, 3, 4) };
+        });
+        const same = (x: ArrayLike<number>, y: ArrayLike<number>): boolean => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => Object.is(v, y[i]));
+        works = same(a.states, b.states) && same(da, b.da);
+      }
+    } catch {
+      works = false;
+    } finally {
+      direct?.dispose();
+      w.dispose();
+    }
+    checked.set(backend, works);
+  }
+  return works;
 }
 
 /**

@@ -145,21 +145,26 @@ describe('residualMlpStep.unrollFrom', () => {
     mlp.dispose();
   });
 
-  it('leaves no tensor and no backend buffer behind, with or without the backward pass', () => {
+  it('leaves no tensor and no backend buffer behind, with or without the backward pass, and after dispose', () => {
     const rng = new Rng(7);
     const mlp = new Mlp('unroll-memory', [D + A, 16, 16, D], rng, 'relu', 'linear');
+    const start = { tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds() };
     const { fused, dispose } = problems(mlp, 0);
-    const actions = Float32Array.from({ length: 4 * 5 * A }, () => Math.tanh(rng.normal()));
-    costsAndGradient(fused, actions, 4);
+    const actions = Float32Array.from({ length: 5 * 5 * A }, () => Math.tanh(rng.normal()));
+    const four = actions.subarray(0, 4 * 5 * A);
+    costsAndGradient(fused, four, 4);
+    evaluateCosts(fused, actions, 5);
     const tensors = tf.memory().numTensors;
     const buffers = tf.backend().numDataIds();
     for (let i = 0; i < 20; i++) {
-      costsAndGradient(fused, actions, 4);
-      evaluateCosts(fused, actions, 4);
+      costsAndGradient(fused, four, 4);
+      evaluateCosts(fused, actions, 5);
     }
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.backend().numDataIds()).toBe(buffers);
     dispose();
+    expect(tf.memory().numTensors).toBe(start.tensors);
+    expect(tf.backend().numDataIds()).toBe(start.buffers);
     mlp.dispose();
   });
 
