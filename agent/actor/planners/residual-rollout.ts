@@ -40,6 +40,7 @@ export interface LayerValues {
 export function rolloutWeights(layers: readonly LayerValues[], D: number, A: number): RolloutWeights {
   const last = layers.length - 1;
   const X = D + A;
+  if (layers[0]!.inputs !== X || layers[last]!.outputs !== D) throw new Error(`rolloutWeights: the layers map ${layers[0]!.inputs} → ${layers[last]!.outputs}; a step maps ${X} → ${D}`);
   const tensors = tf.tidy(() => {
     const W = layers.map((l) => tf.tensor2d(l.W, [l.inputs, l.outputs]));
     const Wx = W.map((w, i) => (i === last ? tf.pad(w, [[0, 0], [0, A]]) : w) as tf.Tensor2D);
@@ -49,7 +50,6 @@ export function rolloutWeights(layers: readonly LayerValues[], D: number, A: num
       b: layers.map((l) => tf.tensor1d(l.b)),
     };
   });
-  if (layers[0]!.inputs !== X || layers[last]!.outputs !== D) throw new Error(`rolloutWeights: the layers map ${layers[0]!.inputs} → ${layers[last]!.outputs}; a step maps ${X} → ${D}`);
   const bLast = layers[last]!.b;
   const direct = directWorks() ? WasmRollout.create({ D, A, ...tensors, bLast }) : null;
   return {
@@ -67,7 +67,8 @@ export function rolloutWeights(layers: readonly LayerValues[], D: number, A: num
 
 /**
  * The rollout of B rows over H steps: on wasm by the direct runner (no allocation per kernel), elsewhere by kernels
- * run outside the engine (`rolloutForward`, `rolloutBackward`); bitwise the same numbers.
+ * run outside the engine (`rolloutForward`, `rolloutBackward`); bitwise the same numbers. Call it inside a tidy: the
+ * second path keeps the hidden activations for the backward pass as tensors of the caller's scope.
  * @param s0 [D] @param actions [B * H*A] candidate-major
  */
 export function rollout(w: RolloutWeights, s0: ArrayLike<number>, actions: ArrayLike<number>, B: number, H: number): RolloutPass {
