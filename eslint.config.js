@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'runs/', 'viewer/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'runs/', 'viewer/dist/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
