@@ -1,20 +1,14 @@
 // The rollout of a residual-MLP predictor over H steps and its backward pass through time, on plain numbers in and out.
 import * as tf from '@tensorflow/tfjs';
 import { Kernels } from './kernels.ts';
-import { WasmRollout } from './wasm-rollout.ts';
+import { WasmRollout, type DirectWeights } from './wasm-rollout.ts';
 
 /**
  * The weights of ŝ' = ŝ + mlp([ŝ, a]) (ReLU hidden layers, linear output) as the rollout's kernels take them: rank 3
  * [1, in, out], the first layer restricted to the rows of ŝ and a, the output layer widened by zero columns for a
  * (it maps a row x = [ŝ, a] to [Δŝ − b_last, 0]), every transpose, and b_last as numbers. Dispose it.
  */
-export interface RolloutWeights {
-  D: number;
-  A: number;
-  Wx: tf.Tensor3D[];
-  WxT: tf.Tensor3D[];
-  b: tf.Tensor1D[];
-  bLast: Float32Array;
+export interface RolloutWeights extends DirectWeights {
   /** The wasm backend's direct runner for these weights (null on other backends, or if it failed its check). */
   direct: WasmRollout | null;
   dispose(): void;
