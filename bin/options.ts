@@ -14,3 +14,4 @@ const integerText = z.string().trim().regex(/^[+-]?\d+$/).transform(Number);
 
 export const parsePositiveInt = parser(integerText.pipe(z.number().int().min(1).max(1e9)), 'a positive integer');
 export const parseSeed = parser(integerText.pipe(z.number().int().min(0).max(2 ** 32 - 1)), 'an integer seed in [0, 4294967295]');
+export const parseShare = parser(z.string().trim().regex(/^\d*\.?\d+$/).transform(Number).pipe(z.number().min(0).max(1)), 'a fraction in [0, 1]');

@@ -11,6 +11,7 @@ import { distillPolicy, type DistillRound } from '../actor/distill.ts';
 import { evaluateWorldModel, type WorldModelEvidence } from './evaluate.ts';
 import { fitProbes } from './probe-fit.ts';
 import { collectExperience, memorySink } from './experience.ts';
+import { mixedExploration } from '../../world/rollout.ts';
 import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from './trainer.ts';
 
 export interface Preset {
@@ -68,6 +69,8 @@ export interface TrainRunOptions {
   weights?: Readonly<LossWeights>;
   config?: AgentConfigInput;
   checkpointEvery?: number;
+  /** Share of exploration episodes driven by the sim's scripted controller plus noise (default 0: momentum only). */
+  scriptedShare?: number;
   onStep?: (step: number, report: LossReport) => void;
 }
 
@@ -94,6 +97,7 @@ interface TrainingMeta {
   preset: string;
   seed: number;
   weights: LossWeights;
+  scriptedShare: number;
 }
 
 const METRICS = 'metrics.jsonl';
@@ -132,7 +136,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       suggestedCosts: sim.suggestedCosts,
       config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
     });
-    collectExperience(agent, sim, preset.transitions, seed);
+    collectExperience(agent, sim, preset.transitions, seed, mixedExploration(options.scriptedShare ?? 0));
   }
   const held = memorySink(layout, preset.evalTransitions);
   collectExperience(held, sim, preset.evalTransitions, seed + 1_000_000);
@@ -146,7 +150,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   const positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
   const save = (step: number): void => {
     if (!options.out) return;
-    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights } };
+    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare: options.scriptedShare ?? 0 };
     saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' }, withoutMemory: options.withoutMemory ?? false });
   };
   let lastSaved = startStep;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
 import { getSim } from '../../sims/index.ts';
-import { parsePositiveInt, parseSeed } from '../options.ts';
+import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
 import { formatTable } from '../table.ts';
 
 interface TrainFlags {
@@ -15,6 +15,7 @@ interface TrainFlags {
   seed: number;
   resume?: string;
   memory: boolean;
+  scriptedShare: number;
   backend?: string;
   json?: boolean;
 }
@@ -32,6 +33,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
     .option('--seed <n>', 'seed of the run', parseSeed, 0)
     .option('--resume <dir>', 'continue from the last checkpoint in this folder')
+    .option('--scripted-share <f>', 'share of exploration episodes driven by the sim\'s scripted controller plus noise', parseShare, 0)
     .option('--no-memory', 'leave short-term memory out of the checkpoint (small enough to ship; cannot be resumed)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
@@ -55,6 +57,7 @@ export function registerTrain(program: Command): void {
           out,
           resume: flags.resume,
           withoutMemory: !flags.memory,
+          scriptedShare: flags.scriptedShare,
           onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
         });
       } finally {
