@@ -36,6 +36,11 @@ const sim = defineSim({
     return { walls, agents: [agent], goals: [goal], blocks: [], targets: [], food: [], meta: { doorY, wallX: WALL_X } };
   },
   success: (state) => distance(state.agents[0]!, state.goals[0]!) < TWO_ROOMS_RADIUS,
+  // The door's centre relative to the agent: the anchors' agents see the whole room, door included, in their image.
+  features: [
+    { name: 'door.dx', read: (state, i) => (WALL_X - state.agents[i]!.x) / (SIZE / 2) },
+    { name: 'door.dy', read: (state, i) => (state.scene.meta.doorY! - state.agents[i]!.y) / (SIZE / 2) },
+  ],
   suggestedCosts: [
     { name: 'goal-distance', weight: 1 },
     { name: 'collision-risk', weight: 0.2 },
