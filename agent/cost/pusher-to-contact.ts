@@ -63,8 +63,8 @@ export const pusherToContact = defineIntrinsicCost({
       const pusherRange = tf.sqrt(tf.add(tf.add(tf.square(fromX), tf.square(fromY)), 1e-8));
       const spotRange = tf.sqrt(tf.add(tf.square(spotX), tf.square(spotY)));
       const cross = tf.sub(tf.mul(fromX, spotY), tf.mul(fromY, spotX));
-      // The offset keeps the gradient bounded where a predicted pusher sits on the block's centre (the angle is undefined there).
-      const dot = tf.add(tf.add(tf.mul(fromX, spotX), tf.mul(fromY, spotY)), 1e-3);
+      // The offset keeps the gradient finite where a predicted pusher sits on the block's centre (the angle is undefined there).
+      const dot = tf.add(tf.add(tf.mul(fromX, spotX), tf.mul(fromY, spotY)), 1e-6);
       const aroundAngle = tf.abs(tf.atan2(cross, dot));
       const wantedRange = tf.add(spotRange, tf.mul(tf.sub(SAFE_RADIUS, spotRange), tf.minimum(1, tf.div(aroundAngle, APPROACH_ANGLE))));
       const path = tf.add(tf.abs(tf.sub(pusherRange, wantedRange)), tf.mul(aroundAngle, SAFE_RADIUS));
