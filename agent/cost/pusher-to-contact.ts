@@ -40,8 +40,10 @@ export const pusherToContact = defineIntrinsicCost({
   cost: ({ f }) =>
     tf.tidy(() => {
       const column = (name: string): tf.Tensor => tf.reshape(f[name]!, [-1, 1]);
-      const cos = column('block.cos');
-      const sin = column('block.sin');
+      // Predicted cos and sin need not lie on the unit circle: rotate by their direction only.
+      const length = tf.sqrt(tf.add(tf.add(tf.square(column('block.cos')), tf.square(column('block.sin'))), 1e-8));
+      const cos = tf.div(column('block.cos'), length);
+      const sin = tf.div(column('block.sin'), length);
       const rotateX = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.sub(tf.mul(cos, x), tf.mul(sin, y));
       const rotateY = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.add(tf.mul(sin, x), tf.mul(cos, y));
       const pusherX = tf.tensor1d(CONTACT_TABLE.pusherX);
@@ -61,7 +63,7 @@ export const pusherToContact = defineIntrinsicCost({
       const fromX = tf.neg(column('block.dx'));
       const fromY = tf.neg(column('block.dy'));
       const pusherRange = tf.sqrt(tf.add(tf.add(tf.square(fromX), tf.square(fromY)), 1e-8));
-      const spotRange = tf.sqrt(tf.add(tf.square(spotX), tf.square(spotY)));
+      const spotRange = tf.sqrt(tf.add(tf.add(tf.square(spotX), tf.square(spotY)), 1e-8));
       const cross = tf.sub(tf.mul(fromX, spotY), tf.mul(fromY, spotX));
       // The offset keeps the gradient finite where a predicted pusher sits on the block's centre (the angle is undefined there).
       const dot = tf.add(tf.add(tf.mul(fromX, spotX), tf.mul(fromY, spotY)), 1e-6);

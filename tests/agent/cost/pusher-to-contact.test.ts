@@ -77,15 +77,35 @@ describe('pusher-to-contact', () => {
     expect(negative).toBeCloseTo((SAFE - Math.hypot(place.x, place.y) + between * SAFE) / 200, 3);
   });
 
-  it('has finite gradients, even for a predicted pusher on the block centre', () => {
+  it('rotates by the direction of a predicted (cos, sin) that is off the unit circle', () => {
+    const place = { x: 7.5 + 10, y: (2 * 60) / 7 + (3 * 60) / 8 };
+    const [scaled] = tf.tidy(() => {
+      const world = { x: -(Math.cos(0.7) * place.x - Math.sin(0.7) * place.y), y: -(Math.sin(0.7) * place.x + Math.cos(0.7) * place.y) };
+      const f = {
+        'block.dx': tf.tensor1d([world.x / 200]),
+        'block.dy': tf.tensor1d([world.y / 200]),
+        'block.cos': tf.tensor1d([0.6 * Math.cos(0.7)]),
+        'block.sin': tf.tensor1d([0.6 * Math.sin(0.7)]),
+        'target.dx': tf.tensor1d([0]),
+        'target.dy': tf.tensor1d([0]),
+        'target.dangle': tf.tensor1d([0.3 / Math.PI]),
+      };
+      return pusherToContact.cost({ f, a: tf.zeros([1, 2]) as tf.Tensor2D }).dataSync();
+    });
+    // The pusher sits on the best contact's place (as in the test above), so the cost is 0 only if the scale is ignored.
+    expect(scaled).toBeCloseTo(0, 5);
+  });
+
+  it('has finite gradients, even for a predicted pusher on the block centre or a block with no angle', () => {
     const names = pusherToContact.reads;
     const x = tf.tensor2d([
       [0.2, 0.05, 1, 0, 0.3, 0, 0],
       [0, 0, 0.6, 0.8, 0.1, -0.2, 0.2],
+      [0.2, 0.05, 0, 0, 0.3, 0, 0.1],
     ]);
     const grads = tf.grad((input: tf.Tensor) => {
       const f = Object.fromEntries(names.map((n, i) => [n, tf.reshape(tf.slice(input, [0, i], [-1, 1]), [-1])]));
-      return tf.sum(pusherToContact.cost({ f, a: tf.zeros([2, 2]) as tf.Tensor2D }));
+      return tf.sum(pusherToContact.cost({ f, a: tf.zeros([3, 2]) as tf.Tensor2D }));
     })(x);
     const values = grads.dataSync();
     expect(values.every((v) => Number.isFinite(v))).toBe(true);
