@@ -3,27 +3,23 @@ import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import type { Pose, Vec, WorldState } from '../world/sim.ts';
 import { defineSim } from '../world/sim.ts';
 import { arrive, distance, wrapAngle } from './steering.ts';
+import { partsDistance, tBlockGeometry } from '../world/t-block.ts';
 
 const SIZE = 400;
 const RADIUS = POINT_AGENT.radius;
 /** Bar length of the T in pixels; bar and stem are a quarter of that thick. */
-const T_SIZE = 60;
+export const T_SIZE = 60;
 export const PUSH_RADIUS = 20;
 export const PUSH_ANGLE = Math.PI / 9;
 /** Gap between pusher and block before a push starts, in pixels. */
 const GAP = 8;
 /** Scale that makes an angle error count like a position error: the success tolerances' ratio. */
-const ANGLE_SCALE = PUSH_RADIUS / PUSH_ANGLE;
+export const ANGLE_SCALE = PUSH_RADIUS / PUSH_ANGLE;
 
-/** The T's two rectangles in the block's frame, whose origin is the centre of mass matter-js reports as the pose. */
-const PARTS = [
-  { x: 0, y: (-3 * T_SIZE) / 14, hw: T_SIZE / 2, hh: T_SIZE / 8 },
-  { x: 0, y: (2 * T_SIZE) / 7, hw: T_SIZE / 8, hh: (3 * T_SIZE) / 8 },
-];
-/** Squared radius of gyration as matter-js computes it for the T (sum of the parts' own inertias, times 4). */
-const GYRATION2 = (7 / 24) * T_SIZE * T_SIZE;
-/** Pusher distance from the block's centre that clears it at any angle. */
-const SAFE_RADIUS = Math.max(...PARTS.map((p) => Math.hypot(Math.abs(p.x) + p.hw, Math.abs(p.y) + p.hh))) + RADIUS + 6;
+const T_BLOCK = tBlockGeometry(T_SIZE, RADIUS);
+const GYRATION2 = T_BLOCK.gyration2;
+const SAFE_RADIUS = T_BLOCK.safeRadius;
+const CONTACTS = T_BLOCK.contacts;
 
 const rotate = (v: Vec, angle: number): Vec => {
   const c = Math.cos(angle);
@@ -35,46 +31,7 @@ const toWorld = (p: Vec, pose: Pose): Vec => {
   const r = rotate(p, pose.angle);
   return { x: pose.x + r.x, y: pose.y + r.y };
 };
-
-/** Distance from a point in the block's frame to the T (0 inside it). */
-function blockDistance(p: Vec): number {
-  return Math.min(...PARTS.map((r) => Math.hypot(Math.max(Math.abs(p.x - r.x) - r.hw, 0), Math.max(Math.abs(p.y - r.y) - r.hh, 0))));
-}
-
-/** A place to push from, in the block's frame: pusher centre, contact point and unit force direction. */
-interface Contact {
-  pusher: Vec;
-  point: Vec;
-  force: Vec;
-}
-
-/** Pusher placements touching the T's boundary: along every exposed face and around every convex corner. */
-function contacts(): Contact[] {
-  const out: Contact[] = [];
-  const add = (point: Vec, normal: Vec): void => {
-    const pusher = { x: point.x + normal.x * RADIUS, y: point.y + normal.y * RADIUS };
-    if (blockDistance(pusher) > RADIUS - 0.5) out.push({ pusher, point, force: { x: -normal.x, y: -normal.y } });
-  };
-  for (const r of PARTS) {
-    for (const [sx, sy] of [[1, 0], [0, 1], [-1, 0], [0, -1]] as const) {
-      const half = sx !== 0 ? r.hh : r.hw;
-      const n = Math.max(2, Math.round((2 * half) / 5));
-      for (let k = 1; k < n; k++) {
-        const t = -half + (2 * half * k) / n;
-        add({ x: r.x + sx * r.hw + (sx === 0 ? t : 0), y: r.y + sy * r.hh + (sy === 0 ? t : 0) }, { x: sx, y: sy });
-      }
-    }
-    for (const [sx, sy] of [[1, 1], [-1, 1], [-1, -1], [1, -1]] as const) {
-      for (let k = 0; k <= 4; k++) {
-        const a = (k / 4) * (Math.PI / 2);
-        add({ x: r.x + sx * r.hw, y: r.y + sy * r.hh }, { x: sx * Math.cos(a), y: sy * Math.sin(a) });
-      }
-    }
-  }
-  return out;
-}
-
-const CONTACTS = contacts();
+const blockDistance = (p: Vec): number => partsDistance(T_BLOCK.parts, p);
 
 /** Whether the straight path a→b keeps the pusher clear of the block. */
 function clearPath(a: Vec, b: Vec, pose: Pose): boolean {
@@ -139,8 +96,8 @@ const sim = defineSim({
   ],
   suggestedCosts: [
     { name: 'block-to-target', weight: 1 },
-    { name: 'pusher-to-block', weight: 0.1 },
-    { name: 'energy', weight: 0.01 },
+    { name: 'pusher-to-contact', weight: 0.1 },
+    { name: 'energy', weight: 0.001 },
   ],
   /**
    * Greedy contact choice: every step, score each contact by how fast its push (frictionless, so along the face normal)

@@ -1,6 +1,7 @@
 // The built-in intrinsic costs and the registry that names every loadable cost.
 import * as tf from '@tensorflow/tfjs';
 import { defineIntrinsicCost, type IntrinsicCost } from './intrinsic.ts';
+import { pusherToContact } from './pusher-to-contact.ts';
 
 export const goalDistance = defineIntrinsicCost({
   name: 'goal-distance',
@@ -51,4 +52,4 @@ export const pusherToBlock = defineIntrinsicCost({
   cost: ({ f }) => tf.sqrt(tf.add(tf.add(tf.square(f['block.dx']!), tf.square(f['block.dy']!)), 1e-6)),
 });
 
-export const builtinCosts: readonly IntrinsicCost[] = [goalDistance, energy, collisionRisk, stayInRegion, blockToTarget, pusherToBlock];
+export const builtinCosts: readonly IntrinsicCost[] = [goalDistance, energy, collisionRisk, stayInRegion, blockToTarget, pusherToBlock, pusherToContact];
