@@ -97,7 +97,8 @@ interface TrainingMeta {
   preset: string;
   seed: number;
   weights: LossWeights;
-  scriptedShare: number;
+  /** Absent in checkpoints from before `--scripted-share` (momentum exploration only). */
+  scriptedShare?: number;
 }
 
 const METRICS = 'metrics.jsonl';
@@ -110,6 +111,8 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   const weights = options.weights ?? DEFAULT_LOSS_WEIGHTS;
   let agent: Agent;
   let startStep = 0;
+  /** The exploration mix of the short-term memory being trained on (a resumed run keeps its checkpoint's). */
+  let scriptedShare = options.scriptedShare ?? 0;
   let metrics: string[] = [];
 
   const phaseSeconds: Record<string, number> = {};
@@ -128,6 +131,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     if (!training) throw new Error(`'${options.resume}' has no training state to resume`);
     if (agent.memory.size === 0) throw new Error(`'${options.resume}' was saved without short-term memory (--no-memory), so it cannot be resumed`);
     startStep = training.step;
+    scriptedShare = training.scriptedShare ?? 0;
     const log = path.join(options.resume, METRICS);
     if (fs.existsSync(log)) metrics = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
   } else {
@@ -136,7 +140,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       suggestedCosts: sim.suggestedCosts,
       config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
     });
-    collectExperience(agent, sim, preset.transitions, seed, mixedExploration(options.scriptedShare ?? 0));
+    collectExperience(agent, sim, preset.transitions, seed, mixedExploration(scriptedShare));
   }
   const held = memorySink(layout, preset.evalTransitions);
   collectExperience(held, sim, preset.evalTransitions, seed + 1_000_000);
@@ -150,7 +154,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   const positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
   const save = (step: number): void => {
     if (!options.out) return;
-    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare: options.scriptedShare ?? 0 };
+    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare };
     saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' }, withoutMemory: options.withoutMemory ?? false });
   };
   let lastSaved = startStep;

@@ -80,7 +80,7 @@ describe('trainRun', () => {
 
   it('writes a checkpoint with a metrics log and resumes from it', () => {
     const out = path.join(dir, 'ckpt');
-    const first = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 20 }, presetName: 'tiny', seed: 1, config: small, out, checkpointEvery: 10 });
+    const first = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 20 }, presetName: 'tiny', seed: 1, config: small, out, checkpointEvery: 10, scriptedShare: 0.5 });
     first.agent.dispose();
     const log = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(log.at(-1)).toMatchObject({ step: 20, final: true });
@@ -89,6 +89,9 @@ describe('trainRun', () => {
     expect(steps[0]).toBe(21);
     expect(resumed.steps).toBe(30);
     expect(resumed.transitions).toBeGreaterThanOrEqual(1500);
+    // The resumed checkpoint still describes the memory it trained on: the first run's exploration mix.
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { meta: { training: { scriptedShare: number } } };
+    expect(meta.meta.training.scriptedShare).toBe(0.5);
     resumed.agent.dispose();
   });
 
