@@ -8,13 +8,13 @@ import { partsDistance, tBlockGeometry } from '../world/t-block.ts';
 const SIZE = 400;
 const RADIUS = POINT_AGENT.radius;
 /** Bar length of the T in pixels; bar and stem are a quarter of that thick. */
-export const T_SIZE = 60;
+const T_SIZE = 60;
 export const PUSH_RADIUS = 20;
 export const PUSH_ANGLE = Math.PI / 9;
 /** Gap between pusher and block before a push starts, in pixels. */
 const GAP = 8;
 /** Scale that makes an angle error count like a position error: the success tolerances' ratio. */
-export const ANGLE_SCALE = PUSH_RADIUS / PUSH_ANGLE;
+const ANGLE_SCALE = PUSH_RADIUS / PUSH_ANGLE;
 
 const T_BLOCK = tBlockGeometry(T_SIZE, RADIUS);
 const GYRATION2 = T_BLOCK.gyration2;

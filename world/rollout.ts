@@ -132,12 +132,11 @@ export function momentumPolicy(rho = 0.9, sigma = 0.45): PolicyFactory {
 
 /**
  * Exploration data that also covers the task's routes: each episode is, with probability `scriptedShare`, the sim's
- * scripted controller with momentum noise added, and otherwise pure momentum exploration. No success signal is used;
- * offline datasets for world models mix such policies (PLDM, DINO-WM).
+ * scripted controller with the explorer's actions added as noise, and otherwise the explorer alone (momentum by
+ * default). No success signal is used; offline datasets for world models mix such policies (PLDM, DINO-WM).
  */
-export function mixedExploration(scriptedShare: number, rho = 0.9, sigma = 0.45): PolicyFactory {
+export function mixedExploration(scriptedShare: number, explore: PolicyFactory = momentumPolicy()): PolicyFactory {
   if (!(scriptedShare >= 0 && scriptedShare <= 1)) throw new RangeError(`scriptedShare must be in [0, 1]; got ${scriptedShare}`);
-  const explore = momentumPolicy(rho, sigma);
   return (ctx) => {
     const noise = explore(ctx);
     if (scriptedShare === 0 || ctx.rng.next() >= scriptedShare) return noise;
