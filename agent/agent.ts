@@ -11,14 +11,13 @@ import { ModelPlanner } from './actor/model-planner.ts';
 import { Policy } from './actor/policy.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { Configurator } from './configurator/configurator.ts';
-import { builtinCosts } from './cost/builtins.ts';
+import { loadCosts } from './cost/registry.ts';
 import { CostModule } from './cost/cost-module.ts';
 import { Critic } from './cost/critic.ts';
 import type { IntrinsicCost } from './cost/intrinsic.ts';
 import { ShortTermMemory } from './memory/short-term-memory.ts';
 import { PerceptionEncoder } from './perception/encoder.ts';
 import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
-import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { wireAgent } from './wiring.ts';
 import { HJepa } from './world-model/h-jepa.ts';
 import type { WorldModel } from './world-model/world-model.ts';
@@ -34,29 +33,10 @@ export interface AgentOptions {
   config?: AgentConfigInput;
   /** User plug-in costs, loaded next to the built-ins. */
   extraCosts?: readonly IntrinsicCost[];
+  /** The sim's own intrinsic costs, loadable by name like the built-ins. */
+  simCosts?: readonly IntrinsicCost[];
   worldModel?: WorldModel;
   planner?: Planner;
-}
-
-/** Every intrinsic cost the agent can load by name. */
-export function costRegistry(extra: readonly IntrinsicCost[] = []): Map<string, IntrinsicCost> {
-  const registry = new Map<string, IntrinsicCost>();
-  for (const c of [...builtinCosts, ...extra]) {
-    if (registry.has(c.name)) throw new Error(`intrinsic cost '${c.name}' is defined twice; cost names must be unique`);
-    registry.set(c.name, c);
-  }
-  return registry;
-}
-
-/** The costs an agent loads: those the sim suggests, those the config weighs, and every plug-in. */
-export function loadCosts(suggested: readonly SuggestedCost[], config: AgentConfig, extra: readonly IntrinsicCost[] = []): IntrinsicCost[] {
-  const registry = costRegistry(extra);
-  const names = [...new Set([...suggested.map((s) => s.name), ...Object.keys(config.cost.weights), ...extra.map((c) => c.name)])];
-  return names.map((name) => {
-    const cost = registry.get(name);
-    if (!cost) throw new Error(`unknown intrinsic cost '${name}'; registered costs: ${[...registry.keys()].join(', ')}`);
-    return cost;
-  });
 }
 
 export class Agent {
@@ -92,7 +72,7 @@ export class Agent {
     this.config = parseAgentConfig(options.config ?? {});
     const rng = new Rng(this.config.seed);
     const { layout } = options;
-    const costs = loadCosts(options.suggestedCosts, this.config, options.extraCosts);
+    const costs = loadCosts(options.suggestedCosts, this.config, options.extraCosts, options.simCosts);
     this.cost = new CostModule(costs, layout);
     this.perception = new PerceptionEncoder(layout, this.config.perception, rng.fork());
     this.critic = new Critic(this.config.perception.latent, this.config.cost.criticHidden, rng.fork());
@@ -334,61 +314,6 @@ export class Agent {
     this.critic.dispose();
     if (this.worldModel instanceof HJepa) this.worldModel.dispose();
   }
-}
-
-/** What an agent checkpoint's manifest carries so it can be rebuilt. */
-export interface AgentCheckpointMeta {
-  kind: 'agent';
-  sim: string;
-  config: AgentConfig;
-  costNames: string[];
-  features: string[];
-}
-
-/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
-export function saveAgent(
-  dir: string,
-  agent: Agent,
-  sim: string,
-  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean } = {},
-): void {
-  const meta: AgentCheckpointMeta = {
-    kind: 'agent',
-    sim,
-    config: agent.config,
-    costNames: [...agent.cost.names],
-    features: agent.options.layout.names,
-  };
-  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), extra.withoutMemory ? null : agent.memory, extra.files);
-}
-
-/** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
-export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides?: ConfigOverrides): Agent {
-  return loadAgentCheckpoint(dir, options, sim, overrides).agent;
-}
-
-/** Settings that may differ from a checkpoint's without changing any network: how to act and plan. */
-export interface ConfigOverrides {
-  actor?: { mode?: AgentConfig['actor']['mode'] };
-  planning?: Partial<AgentConfig['planning']>;
-}
-
-/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
-export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides: ConfigOverrides = {}): { agent: Agent; meta: Record<string, unknown> } {
-  const checkpoint = loadCheckpoint(dir);
-  const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
-  if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
-  if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
-  if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
-  const config = {
-    ...meta.config,
-    actor: { ...meta.config.actor, ...overrides.actor },
-    planning: { ...meta.config.planning, ...overrides.planning },
-  };
-  const agent = new Agent({ ...options, config });
-  assignVariables(checkpoint, agent.namedVariables(), dir);
-  if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
-  return { agent, meta: checkpoint.manifest.meta };
 }
 
 /** The model's forward-only step: fused inference kernels when it has them (no gradient is needed here). */

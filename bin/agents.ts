@@ -1,7 +1,9 @@
 // Builds the policy behind each `--agent` name: the baselines, or Mode-1 agents (fresh or from a checkpoint).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Agent, loadAgent, loadCosts, type ConfigOverrides } from '../agent/agent.ts';
+import { Agent } from '../agent/agent.ts';
+import { loadAgent, type ConfigOverrides } from '../agent/agent-checkpoint.ts';
+import { loadCosts } from '../agent/cost/registry.ts';
 import { parseAgentConfig } from '../agent/config.ts';
 import { Configurator } from '../agent/configurator/configurator.ts';
 import { CostModule } from '../agent/cost/cost-module.ts';

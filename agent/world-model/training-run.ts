@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Agent, loadAgentCheckpoint, saveAgent } from '../agent.ts';
+import { Agent } from '../agent.ts';
+import { loadAgentCheckpoint, saveAgent } from '../agent-checkpoint.ts';
 import type { AgentConfigInput } from '../config.ts';
 import { Env } from '../../world/env.ts';
 import { Rng } from '../../world/rng.ts';

@@ -1,0 +1,59 @@
+// Saves an agent (networks, memory, config) into a checkpoint folder and rebuilds it from one.
+import { Agent, type AgentOptions } from './agent.ts';
+import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import type { AgentConfig } from './config.ts';
+
+/** What an agent checkpoint's manifest carries so it can be rebuilt. */
+export interface AgentCheckpointMeta {
+  kind: 'agent';
+  sim: string;
+  config: AgentConfig;
+  costNames: string[];
+  features: string[];
+}
+
+/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
+export function saveAgent(
+  dir: string,
+  agent: Agent,
+  sim: string,
+  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean } = {},
+): void {
+  const meta: AgentCheckpointMeta = {
+    kind: 'agent',
+    sim,
+    config: agent.config,
+    costNames: [...agent.cost.names],
+    features: agent.options.layout.names,
+  };
+  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), extra.withoutMemory ? null : agent.memory, extra.files);
+}
+
+/** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
+export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides?: ConfigOverrides): Agent {
+  return loadAgentCheckpoint(dir, options, sim, overrides).agent;
+}
+
+/** Settings that may differ from a checkpoint's without changing any network: how to act and plan. */
+export interface ConfigOverrides {
+  actor?: { mode?: AgentConfig['actor']['mode'] };
+  planning?: Partial<AgentConfig['planning']>;
+}
+
+/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
+export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides: ConfigOverrides = {}): { agent: Agent; meta: Record<string, unknown> } {
+  const checkpoint = loadCheckpoint(dir);
+  const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
+  if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
+  if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
+  if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
+  const config = {
+    ...meta.config,
+    actor: { ...meta.config.actor, ...overrides.actor },
+    planning: { ...meta.config.planning, ...overrides.planning },
+  };
+  const agent = new Agent({ ...options, config });
+  assignVariables(checkpoint, agent.namedVariables(), dir);
+  if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
+  return { agent, meta: checkpoint.manifest.meta };
+}
