@@ -6,24 +6,21 @@ import type { FeatureLayout } from '../world/features.ts';
 import { Rng } from '../world/rng.ts';
 import type { SuggestedCost } from '../world/sim.ts';
 import { Actor, type Planner } from './actor/actor.ts';
-import { HierarchicalPlanner } from './actor/hierarchical-planner.ts';
-import { ModelPlanner } from './actor/model-planner.ts';
+import { createPlanner } from './actor/planner-factory.ts';
 import { Policy } from './actor/policy.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { Configurator } from './configurator/configurator.ts';
-import { loadCosts } from './cost/registry.ts';
 import { CostModule } from './cost/cost-module.ts';
 import { Critic } from './cost/critic.ts';
 import type { IntrinsicCost } from './cost/intrinsic.ts';
+import { loadCosts } from './cost/registry.ts';
 import { ShortTermMemory } from './memory/short-term-memory.ts';
 import { PerceptionEncoder } from './perception/encoder.ts';
 import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
 import { wireAgent } from './wiring.ts';
-import { HJepa } from './world-model/h-jepa.ts';
-import type { WorldModel } from './world-model/world-model.ts';
-
-/** The automatic mode treats a tick as novel when its surprise exceeds this multiple of the running mean. */
-const NOVELTY_RATIO = 4;
+import { createWorldModel, type HJepa } from './world-model/h-jepa.ts';
+import { imaginedPath } from './world-model/imagined-path.ts';
+import { SurpriseMonitor } from './world-model/surprise.ts';
 
 export interface AgentOptions {
   /** The observation layout of the agent's body in its sim. */
@@ -35,8 +32,6 @@ export interface AgentOptions {
   extraCosts?: readonly IntrinsicCost[];
   /** The sim's own intrinsic costs, loadable by name like the built-ins. */
   simCosts?: readonly IntrinsicCost[];
-  worldModel?: WorldModel;
-  planner?: Planner;
 }
 
 export class Agent {
@@ -47,8 +42,10 @@ export class Agent {
   readonly actor: Actor;
   private stm: ShortTermMemory;
   readonly configurator: Configurator;
-  readonly worldModel: HJepa | WorldModel | null;
+  readonly worldModel: HJepa | null;
   readonly planner: Planner | null;
+  /** The world model's surprise at each tick (null without a world model). */
+  private readonly surprise$: SurpriseMonitor | null;
   readonly ports: AgentPorts;
   /** Milliseconds from observation to action (perception, configurator, actor) of every tick so far. */
   readonly decisionMs: number[] = [];
@@ -58,11 +55,7 @@ export class Agent {
   private tickStarted = 0;
   private lastAction: ActionMsg | null = null;
   private lastCostMsg: CostMsg | null = null;
-  private previous: { s: Float32Array; action: Float32Array } | null = null;
   private lastState: Float32Array | null = null;
-  private lastSurprise: number | null = null;
-  /** Running mean of the surprise, the automatic mode's yardstick of novelty. */
-  private surpriseMean: number | null = null;
   /** Ticks run in each mode. */
   readonly modeCounts = { mode1: 0, mode2: 0 };
   /** The first error raised inside the streams; once set, the agent refuses to tick. */
@@ -86,43 +79,10 @@ export class Agent {
     });
     this.configurator = new Configurator(this.cost.names, options.suggestedCosts, this.config, layout);
     const wm = this.config.worldModel;
-    this.worldModel =
-      options.worldModel ??
-      (wm.enabled
-        ? new HJepa(
-            layout,
-            {
-              latent: this.config.perception.latent,
-              actionSize: ACTION_SIZE,
-              hidden: wm.hidden,
-              latentVariable: wm.latentVariable,
-              expander: wm.expander,
-              probeHidden: wm.probeHidden,
-              level2: { latent: wm.level2Latent, steps: wm.level2Steps, hidden: wm.level2Hidden },
-            },
-            rng.fork(),
-          )
-        : null);
-    const plan = this.config.planning;
-    const model = this.worldModel instanceof HJepa ? this.worldModel : null;
-    const flat = model
-      ? new ModelPlanner(model, this.cost, this.critic, policy, {
-          method: plan.planner === 'gd-hier' ? 'gd' : plan.planner,
-          candidates: plan.candidates,
-          iterations: plan.iterations,
-          warmIterations: plan.warmIterations,
-          timeBudgetMs: plan.timeBudgetMs,
-          discount: plan.discount,
-          seed: this.config.seed,
-          subgoalWeight: plan.subgoalWeight,
-        })
-      : null;
-    this.planner =
-      options.planner ??
-      (model && flat && plan.planner === 'gd-hier'
-        ? new HierarchicalPlanner(model, this.cost, flat, { coarseHorizon: plan.coarseHorizon, candidates: plan.candidates, iterations: plan.iterations, seed: this.config.seed })
-        : flat);
-    this.actor = new Actor(policy, this.planner, () => this.isNovel());
+    this.worldModel = wm.enabled ? createWorldModel(layout, this.config.perception.latent, ACTION_SIZE, wm, rng.fork()) : null;
+    this.planner = this.worldModel ? createPlanner({ model: this.worldModel, cost: this.cost, critic: this.critic, policy }, this.config.planning, this.config.seed) : null;
+    this.surprise$ = this.worldModel ? new SurpriseMonitor(this.worldModel) : null;
+    this.actor = new Actor(policy, this.planner, () => this.surprise$?.novel ?? false);
 
     const observation$ = new Subject<ObservationMsg>();
     const task$ = new Subject<Task>();
@@ -168,12 +128,9 @@ export class Agent {
       // The world model watches each tick: its surprise is how far s_t lies from its prediction from (s_t-1, a_t-1).
       zip(streams.state$, streams.action$).subscribe({
         next: ([st, ac]) => {
-          const model = this.worldModel;
-          this.lastSurprise = model && this.previous && st.tick > 0 ? predictionError(model, this.previous.s, this.previous.action, st.s) : null;
-          if (this.lastSurprise !== null) this.surpriseMean = this.surpriseMean === null ? this.lastSurprise : 0.99 * this.surpriseMean + 0.01 * this.lastSurprise;
+          this.surprise$?.observe(st.s, ac.action, st.tick);
           this.modeCounts[ac.mode]++;
           this.lastState = st.s;
-          this.previous = { s: st.s, action: ac.action };
         },
         error: (e: Error) => this.fail(e),
       }),
@@ -193,7 +150,7 @@ export class Agent {
 
   /** Starts a new episode: the next ticks are recorded under a new episode id, from tick 0. @param seed the world's episode seed */
   beginEpisode(seed?: number): void {
-    this.previous = null;
+    this.surprise$?.beginEpisode();
     this.planner?.reset?.(seed);
     if (this.tickIndex > 0) this.endEpisode();
     this.episode++;
@@ -204,11 +161,6 @@ export class Agent {
   endEpisode(): void {
     if (this.tickIndex > 0) this.memory.markDone();
     this.tickIndex = 0;
-  }
-
-  /** Novel: the world model's latest surprise is several times its running mean. */
-  private isNovel(): boolean {
-    return this.lastSurprise !== null && this.surpriseMean !== null && this.lastSurprise > NOVELTY_RATIO * this.surpriseMean;
   }
 
   private fail(e: Error): void {
@@ -244,7 +196,7 @@ export class Agent {
 
   /** The world model's prediction error on the latest tick (null without a model or on an episode's first tick). */
   get surprise(): number | null {
-    return this.lastSurprise;
+    return this.surprise$?.latest ?? null;
   }
 
   /**
@@ -252,24 +204,8 @@ export class Agent {
    * probe heads. @returns [steps, 2] agent positions in observation units, or null without a world model
    */
   imagine(steps: number): Float32Array | null {
-    const model = this.worldModel;
-    if (!model || !this.lastState) return null;
-    const s0 = this.lastState;
-    const x = model.probeLayout.slice('agent.x').offset;
-    const y = model.probeLayout.slice('agent.y').offset;
-    const step = forwardStep(model);
-    return tf.tidy(() => {
-      let s = tf.tensor2d(s0, [1, s0.length]);
-      const states: tf.Tensor2D[] = [];
-      for (let k = 0; k < steps; k++) {
-        s = step(s, this.actor.policy.net.infer(s));
-        states.push(s);
-      }
-      // One probe call and one read-back for the whole path.
-      const probed = model.probe(tf.concat(states, 0)).dataSync();
-      const width = model.probeLayout.size;
-      return Float32Array.from({ length: steps * 2 }, (_, i) => probed[(i >> 1) * width + (i % 2 === 0 ? x : y)]!);
-    });
+    if (!this.worldModel || !this.lastState) return null;
+    return imaginedPath(this.worldModel, this.lastState, (s) => this.actor.policy.net.infer(s), steps);
   }
 
   get lastMode(): 'mode1' | 'mode2' | null {
@@ -297,14 +233,13 @@ export class Agent {
 
   /** The H-JEPA world model, or an error saying how to get one. */
   get hjepa(): HJepa {
-    if (!(this.worldModel instanceof HJepa)) throw new Error('this agent has no H-JEPA world model: build it with worldModel.enabled, or load a checkpoint from `autonomy train`');
+    if (!this.worldModel) throw new Error('this agent has no H-JEPA world model: build it with worldModel.enabled, or load a checkpoint from `autonomy train`');
     return this.worldModel;
   }
 
   /** Every trainable variable under a stable name, for checkpoints. */
   namedVariables(): [string, tf.Variable][] {
-    const model = this.worldModel instanceof HJepa ? this.worldModel.named : [];
-    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...model];
+    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...(this.worldModel?.named ?? [])];
   }
 
   dispose(): void {
@@ -312,19 +247,6 @@ export class Agent {
     this.perception.dispose();
     this.actor.policy.dispose();
     this.critic.dispose();
-    if (this.worldModel instanceof HJepa) this.worldModel.dispose();
+    this.worldModel?.dispose();
   }
-}
-
-/** The model's forward-only step: fused inference kernels when it has them (no gradient is needed here). */
-function forwardStep(model: WorldModel): (s: tf.Tensor2D, a: tf.Tensor2D) => tf.Tensor2D {
-  return model instanceof HJepa ? (s, a) => model.nextInfer(s, a) : (s, a) => model.next(s, a);
-}
-
-/** Mean squared distance between s and the model's prediction from (previous s, previous action). */
-function predictionError(model: WorldModel, previous: Float32Array, action: Float32Array, s: Float32Array): number {
-  return tf.tidy(() => {
-    const predicted = forwardStep(model)(tf.tensor2d(previous, [1, previous.length]), tf.tensor2d(action, [1, action.length]));
-    return tf.mean(tf.square(tf.sub(predicted, tf.tensor2d(s, [1, s.length])))).dataSync()[0]!;
-  });
 }

@@ -1,5 +1,6 @@
 // The agent's configuration: one zod schema with documented defaults, parsed once and frozen.
 import { z } from 'zod';
+import { PlanningSchema } from './actor/planning.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -47,19 +48,7 @@ export const AgentConfigSchema = z.strictObject({
       capacity: int(1, 10_000_000).default(50_000).describe('Records held by short-term memory (ring buffer).'),
     })
     .prefault({}),
-  planning: z
-    .strictObject({
-      horizon: int(1, 256).default(16).describe('Planning horizon H in ticks (Mode-2).'),
-      planner: z.enum(['gd', 'gd-hier', 'cem', 'mppi']).default('gd').describe('Mode-2 optimiser: gradient descent, hierarchical GD (level-2 subgoals), cross-entropy method or MPPI.'),
-      coarseHorizon: int(1, 256).default(12).describe('Coarse steps planned by gd-hier at level 2 (each is worldModel.level2Steps ticks).'),
-      subgoalWeight: z.number().min(0).default(1).describe('Weight of the distance to the level-2 subgoal in gd-hier\'s level-1 cost.'),
-      candidates: int(1, 4096).default(16).describe('Action sequences optimised together (B).'),
-      iterations: int(1, 10_000).default(20).describe('Maximum optimiser iterations of a cold decision (no plan to warm-start from).'),
-      warmIterations: int(1, 10_000).default(4).describe('Maximum iterations when warm-started from the previous plan, shifted.'),
-      timeBudgetMs: z.number().positive().default(30).describe('Time budget per decision in ms; the planner stops at whichever limit comes first.'),
-      discount: z.number().gt(0).max(1).default(0.98).describe('Discount γ of stage costs over the horizon.'),
-    })
-    .prefault({}),
+  planning: PlanningSchema.prefault({}),
 });
 
 export type AgentConfigInput = z.input<typeof AgentConfigSchema>;

@@ -4,8 +4,8 @@ import { percentiles } from '../bin/agents.ts';
 import { Rng } from '../world/rng.ts';
 import { Mlp } from '../agent/tensor/dense.ts';
 import { planGradient } from '../agent/actor/planners/gradient.ts';
-import { residualMlpStep } from '../agent/actor/planners/mlp-step.ts';
-import type { PlanFunction, PlanningProblem } from '../agent/actor/planners/problem.ts';
+import { residualMlpStep } from '../agent/world-model/fast/mlp-step.ts';
+import type { PlanFunction, PlanningProblem } from '../agent/actor/planners/objective.ts';
 import { planCEM, planMPPI } from '../agent/actor/planners/sampling.ts';
 
 export interface PlannerBenchRow {

@@ -16,7 +16,7 @@ import type { FeatureLayout } from '../world/features.ts';
 import type { SimDefinition } from '../world/sim.ts';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PlannerName } from '../agent/actor/model-planner.ts';
+import type { PlannerName } from '../agent/actor/planners/registry.ts';
 
 export const AGENTS = ['random', 'scripted', 'mode1', 'mode2', 'auto'] as const;
 export type AgentName = (typeof AGENTS)[number];
@@ -82,6 +82,7 @@ export function preparePolicy(
     };
   }
   if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1, mode2, auto); '${agentName}' has nothing to load`);
+  if (options.planner || Object.keys(options.planning ?? {}).length > 0) throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are for planning agents (mode2, auto); '${agentName}' does not plan`);
   const { costs, weights } = simCosts(sim, layout, extraCosts);
   const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
   return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights };

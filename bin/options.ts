@@ -1,6 +1,8 @@
 // Validation of command-line values with zod: each bad value names the flag, what it got and what is allowed.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { z } from 'zod';
+import { PLANNER_NAMES, type PlannerName } from '../agent/actor/planners/registry.ts';
+import { PlanningSchema, planningValue, type PlanningConfig } from '../agent/actor/planning.ts';
 
 function parser<T>(schema: z.ZodType<T>, expected: string): (value: string) => T {
   return (value: string) => {
@@ -15,3 +17,45 @@ const integerText = z.string().trim().regex(/^[+-]?\d+$/).transform(Number);
 export const parsePositiveInt = parser(integerText.pipe(z.number().int().min(1).max(1e9)), 'a positive integer');
 export const parseSeed = parser(integerText.pipe(z.number().int().min(0).max(2 ** 32 - 1)), 'an integer seed in [0, 4294967295]');
 export const parseShare = parser(z.string().trim().regex(/^\d*\.?\d+$/).transform(Number).pipe(z.number().min(0).max(1)), 'a fraction in [0, 1]');
+
+/** The Mode-2 planning flags of run, eval and view. None has a default of its own: the checkpoint's settings apply. */
+export interface PlanningFlags {
+  planner?: PlannerName;
+  horizon?: number;
+  iterations?: number;
+  samples?: number;
+  budgetMs?: number;
+}
+
+function planningFlag<K extends 'horizon' | 'iterations' | 'candidates' | 'timeBudgetMs'>(key: K, flag: string): (value: string) => PlanningConfig[K] {
+  return (value: string) => {
+    const number = value.trim() === '' ? Number.NaN : Number(value);
+    try {
+      return planningValue(key, number, flag);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
+}
+
+/** Adds --planner, --horizon, --iterations, --samples and --budget-ms, each checked by the planning schema. */
+export function addPlanningOptions(command: Command): Command {
+  const described = (key: keyof PlanningConfig): string => PlanningSchema.shape[key].description ?? key;
+  return command
+    .addOption(new Option('--planner <planner>', 'Mode-2 optimiser (mode2, auto)').choices(PLANNER_NAMES))
+    .option('--horizon <n>', described('horizon'), planningFlag('horizon', '--horizon'))
+    .option('--iterations <n>', described('iterations'), planningFlag('iterations', '--iterations'))
+    .option('--samples <n>', described('candidates'), planningFlag('candidates', '--samples'))
+    .option('--budget-ms <ms>', described('timeBudgetMs'), planningFlag('timeBudgetMs', '--budget-ms'));
+}
+
+/** The planning settings the flags override (the rest stay as the checkpoint has them). */
+export function planningOverrides(flags: PlanningFlags): Partial<PlanningConfig> {
+  return {
+    ...(flags.planner !== undefined ? { planner: flags.planner } : {}),
+    ...(flags.horizon !== undefined ? { horizon: flags.horizon } : {}),
+    ...(flags.iterations !== undefined ? { iterations: flags.iterations } : {}),
+    ...(flags.samples !== undefined ? { candidates: flags.samples } : {}),
+    ...(flags.budgetMs !== undefined ? { timeBudgetMs: flags.budgetMs } : {}),
+  };
+}

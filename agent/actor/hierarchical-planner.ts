@@ -3,18 +3,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CostModule } from '../cost/cost-module.ts';
 import type { AgentSettings } from '../ports.ts';
-import type { HJepa } from '../world-model/h-jepa.ts';
+import type { WorldModel } from '../world-model/world-model.ts';
 import type { Planner } from './actor.ts';
-import type { ModelPlanner } from './model-planner.ts';
-import { planGradient, shiftPlan, type PlanningProblem } from './planners/index.ts';
+import { shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
+import type { PlanningConfig } from './planning.ts';
+import type { RecedingHorizonPlanner } from './receding-horizon.ts';
 
-export interface HierarchicalOptions {
-  /** K: coarse steps planned (each covers `model.level2.steps` ticks). */
-  coarseHorizon: number;
-  candidates: number;
-  iterations: number;
+/** `coarseHorizon` is K, the coarse steps planned (each covers `model.level2.steps` ticks). */
+export type HierarchicalOptions = Pick<PlanningConfig, 'coarseHorizon' | 'candidates' | 'iterations'> & {
+  /** The optimiser of the coarse plan. */
+  plan: PlanFunction;
   seed: number;
-}
+};
 
 export class HierarchicalPlanner implements Planner {
   private coarsePlan: Float32Array | null = null;
@@ -24,15 +24,20 @@ export class HierarchicalPlanner implements Planner {
   private coarseEvals = 0;
 
   constructor(
-    readonly model: HJepa,
+    readonly model: WorldModel,
     readonly cost: CostModule,
-    readonly low: ModelPlanner,
+    readonly low: RecedingHorizonPlanner,
     readonly options: HierarchicalOptions,
   ) {}
 
   /** Level-1 decisions, and the model evaluations of both levels. */
   get totals(): { decisions: number; modelEvals: number } {
     return { decisions: this.low.totals.decisions, modelEvals: this.low.totals.modelEvals + this.coarseEvals };
+  }
+
+  /** The level-2 state the level-1 planner is reaching for (null before the first decision). */
+  get currentSubgoal(): Float32Array | null {
+    return this.subgoal;
   }
 
   reset(episodeSeed?: number): void {
@@ -42,7 +47,7 @@ export class HierarchicalPlanner implements Planner {
     this.low.reset(episodeSeed);
   }
 
-  /** High level: GD over K macro-actions u (k actions each) through next2, priced by the intrinsic costs on probe2. */
+  /** High level: optimise K macro-actions u (k actions each) through next2, priced by the intrinsic costs on probe2. */
   private replan(s: Float32Array, settings: AgentSettings): void {
     const { model, cost } = this;
     const k = model.level2.steps;
@@ -60,7 +65,7 @@ export class HierarchicalPlanner implements Planner {
         terminal: (x) => cost.intrinsic(model.probe2(x), tf.zeros([x.shape[0], A]) as tf.Tensor2D, model.probeLayout, settings.weights),
         timeInvariantCost: true,
       };
-      const result = planGradient(problem, {
+      const result = this.options.plan(problem, {
         candidates: this.options.candidates,
         iterations: this.options.iterations,
         init: this.coarsePlan ? shiftPlan(this.coarsePlan, K, k * A) : undefined,

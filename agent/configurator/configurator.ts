@@ -1,6 +1,7 @@
 // The configurator: turns a task into the settings the other modules read, and may change them mid-episode.
 import type { FeatureLayout } from '../../world/features.ts';
 import type { SuggestedCost } from '../../world/sim.ts';
+import { planningValue } from '../actor/planning.ts';
 import type { AgentConfig } from '../config.ts';
 import type { AgentSettings, Task } from '../ports.ts';
 
@@ -54,7 +55,7 @@ export class Configurator {
   /** Applies a task on top of the current settings. @returns the new settings */
   configure(task: Task): AgentSettings {
     if (task.weights) this.checkWeights(task.weights);
-    if (task.horizon !== undefined && (!Number.isInteger(task.horizon) || task.horizon < 1)) throw new Error(`horizon must be a positive integer, got ${task.horizon}`);
+    if (task.horizon !== undefined) planningValue('horizon', task.horizon, 'task horizon');
     const s = this.settings;
     this.settings = Object.freeze({
       weights: Object.freeze({ ...s.weights, ...task.weights }),

@@ -2,8 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { FeatureLayout } from '../../world/features.ts';
 import type { Rng } from '../../world/rng.ts';
+import type { AgentConfig } from '../config.ts';
 import { Mlp } from '../tensor/dense.ts';
-import type { WorldModel } from './world-model.ts';
+import { mlpHead, residualMlpStep } from './fast/mlp-step.ts';
+import type { PlanningView, RolloutActions, WorldModel } from './world-model.ts';
+
+type WorldModelConfig = AgentConfig['worldModel'];
 
 export interface HJepaOptions {
   /** Size of s (the perception encoder's output). */
@@ -17,6 +21,23 @@ export interface HJepaOptions {
   expander: number[];
   probeHidden: number;
   level2: { latent: number; steps: number; hidden: number };
+}
+
+/** The H-JEPA an agent config asks for (`worldModel.*`), over the perception encoder's latent. */
+export function createWorldModel(layout: FeatureLayout, latent: number, actionSize: number, wm: WorldModelConfig, rng: Rng): HJepa {
+  return new HJepa(
+    layout,
+    {
+      latent,
+      actionSize,
+      hidden: wm.hidden,
+      latentVariable: wm.latentVariable,
+      expander: wm.expander,
+      probeHidden: wm.probeHidden,
+      level2: { latent: wm.level2Latent, steps: wm.level2Steps, hidden: wm.level2Hidden },
+    },
+    rng,
+  );
 }
 
 /** The observation features the probe heads decode: every feature except the occupancy grid. */
@@ -73,7 +94,7 @@ export class HJepa implements WorldModel {
     return tf.add(s, this.predictor.apply(tf.concat(parts, 1)));
   }
 
-  /** Inference-only next with fused kernels. */
+  /** Inference-only next at z = 0, with fused kernels. */
   nextInfer(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D {
     const parts: tf.Tensor2D[] = [s, a];
     if (this.latentVariable > 0) parts.push(tf.zeros([s.shape[0], this.latentVariable]));
@@ -102,6 +123,42 @@ export class HJepa implements WorldModel {
   /** @param s2 [B, latent2] @returns [B, probeLayout.size] */
   probe2(s2: tf.Tensor2D): tf.Tensor2D {
     return this.probe2Net.apply(s2);
+  }
+
+  rollout(s0: tf.Tensor2D, actions: RolloutActions, H: number): { states: tf.Tensor2D; actions: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const fixed = typeof actions === 'function' ? null : H > 1 ? (tf.split(actions, H, 1) as tf.Tensor2D[]) : [actions];
+      const states: tf.Tensor2D[] = [];
+      const taken: tf.Tensor2D[] = [];
+      let s = s0;
+      for (let t = 0; t < H; t++) {
+        const a = fixed ? fixed[t]! : (actions as (s: tf.Tensor2D) => tf.Tensor2D)(s);
+        taken.push(a);
+        s = this.nextInfer(s, a);
+        states.push(s);
+      }
+      return { states: tf.concat(states, 0), actions: tf.concat(taken, 1) };
+    });
+  }
+
+  /**
+   * The predictor as one rollout op (`unroll`) and single steps, the probe heads and Enc2 as one op each (see fast/).
+   * @param withLevel2 also compile Enc2 (for a level-2 subgoal)
+   */
+  planningView(withLevel2 = false): PlanningView {
+    const step = residualMlpStep(this.predictor, this.latent, this.actionSize);
+    const probe = mlpHead(this.probeNet);
+    const encode2 = withLevel2 ? mlpHead(this.encoder2) : null;
+    return {
+      unroll: step.unrollFrom,
+      probe,
+      encode2,
+      dispose: () => {
+        step.dispose();
+        probe.dispose();
+        encode2?.dispose();
+      },
+    };
   }
 
   private get nets(): Mlp[] {

@@ -6,10 +6,10 @@ import { getSim } from '../../sims/index.ts';
 import { shippedCheckpoint } from '../agents.ts';
 import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
-import { parsePositiveInt, parseSeed } from '../options.ts';
+import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 import { formatTable } from '../table.ts';
 
-interface EvalFlags {
+interface EvalFlags extends PlanningFlags {
   checkpoint?: string;
   episodes: number;
   seed: number;
@@ -26,7 +26,7 @@ const parseWorkers = (v: string): number => {
 };
 
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('evaluate agents and planners on fixed seeds: success, steps, ms and model evaluations per decision')
     .argument('<sim>', 'sim name (see `autonomy list`)')
@@ -37,10 +37,13 @@ export function registerEval(program: Command): void {
     .option('--workers <n>', 'worker threads (default: one per core; 0: this thread)', parseWorkers)
     .option('--deterministic', 'plan by iteration count only (no time budget), so results do not depend on load')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
-    .option('--json', 'print one JSON object on the last line of stdout')
+    .option('--json', 'print one JSON object on the last line of stdout');
+  addPlanningOptions(command)
     .action(async (simName: string, flags: EvalFlags) => {
       const sim = getSim(simName);
-      const rows = flags.only ? parseRows(flags.only) : DEFAULT_ROWS;
+      const { planner, ...planning } = planningOverrides(flags);
+      if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
+      const rows = flags.only ? parseRows(flags.only, planner) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;
       const checkpoint = flags.checkpoint ?? shippedCheckpoint(sim);
       const needsModel = rows.some((r) => r.agent !== 'random' && r.agent !== 'scripted');
       if (needsModel && !checkpoint) {
@@ -62,6 +65,7 @@ export function registerEval(program: Command): void {
           backend,
           ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
           deterministic: flags.deterministic ?? false,
+          planning,
           onEpisode: () => bar?.increment(),
         });
       } finally {

@@ -1,30 +1,28 @@
 // `autonomy run <sim>`: runs an agent headless for seeded episodes and prints a summary (or JSON).
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
 import type { Agent } from '../../agent/agent.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { RecordingWriter } from '../../world/recording.ts';
 import { runEpisodes } from '../../world/rollout.ts';
 import { AGENTS, loadCostFiles, percentiles, preparePolicy, type AgentName } from '../agents.ts';
-import { parsePositiveInt, parseSeed } from '../options.ts';
+import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 import { formatTable } from '../table.ts';
 
-interface RunFlags {
+interface RunFlags extends PlanningFlags {
   agent: AgentName;
   episodes: number;
   seed: number;
   record?: string;
   checkpoint?: string;
-  planner?: PlannerName;
   cost: string[];
   json?: boolean;
   backend?: string;
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run an agent in a sim, headless')
     .argument('<sim>', 'sim name (see `autonomy list`)')
@@ -32,16 +30,16 @@ export function registerRun(program: Command): void {
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
-    .addOption(new Option('--planner <planner>', 'Mode-2 optimiser (mode2, auto)').choices(PLANNERS))
     .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--record <file>', 'write a recording of every tick to this file')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
-    .option('--json', 'print one JSON object on the last line of stdout')
+    .option('--json', 'print one JSON object on the last line of stdout');
+  addPlanningOptions(command)
     .action(async (simName: string, flags: RunFlags) => {
       const sim = getSim(simName);
       const backend = await initBackend(flags.backend);
       const extraCosts = await loadCostFiles(flags.cost);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts, planner: flags.planner });
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts, planning: planningOverrides(flags) });
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
         : undefined;

@@ -8,9 +8,9 @@ import { readRecording } from '../../world/recording.ts';
 import { ensureViewerBuilt } from '../../viewer/server/build.ts';
 import { startViewer, type ViewerOptions } from '../../viewer/server/server.ts';
 import { AGENTS, type AgentName } from '../agents.ts';
-import { parseSeed } from '../options.ts';
+import { addPlanningOptions, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 
-interface ViewFlags {
+interface ViewFlags extends PlanningFlags {
   agent: AgentName;
   checkpoint?: string;
   seed: number;
@@ -39,11 +39,11 @@ function sourceOf(target: string, flags: ViewFlags): ViewerOptions['source'] {
     return { kind: 'replay', file: `'${target}'`, recording, agentRadius };
   }
   if (target.endsWith('.jsonl')) throw new Error(`recording '${target}' does not exist; make one with \`autonomy run <sim> --record ${target}\``);
-  return { kind: 'live', sim: getSim(target), agent: flags.agent, checkpoint: flags.checkpoint, seed: flags.seed };
+  return { kind: 'live', sim: getSim(target), agent: flags.agent, checkpoint: flags.checkpoint, seed: flags.seed, planning: planningOverrides(flags) };
 }
 
 export function registerView(program: Command): void {
-  program
+  const command = program
     .command('view')
     .description('watch an agent in the browser, live or from a recording')
     .argument('<sim|recording>', 'a sim name (see `autonomy list`) or a recording made with `autonomy run --record`')
@@ -51,7 +51,8 @@ export function registerView(program: Command): void {
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (mode1)')
     .option('--seed <n>', 'seed of the first episode (live)', parseSeed, 0)
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', parsePort)
-    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)');
+  addPlanningOptions(command)
     .action(async (target: string, flags: ViewFlags) => {
       const source = sourceOf(target, flags);
       if (source.kind === 'live') await initBackend(flags.backend);

@@ -1,5 +1,6 @@
 // Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
-import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
+import { PLANNER_NAMES, type PlannerName } from '../../agent/actor/planners/registry.ts';
+import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { meterCosts } from '../../agent/cost/cost-meter.ts';
 import { getSim } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
@@ -8,7 +9,7 @@ import { runEpisodes } from '../../world/rollout.ts';
 import { AGENTS, percentiles, preparePolicy, simCosts, type AgentName } from '../agents.ts';
 
 export type EvalPlanner = PlannerName | 'oracle';
-const EVAL_PLANNERS: readonly EvalPlanner[] = [...PLANNERS, 'oracle'];
+const EVAL_PLANNERS: readonly EvalPlanner[] = [...PLANNER_NAMES, 'oracle'];
 
 /** One row of the evaluation table: an agent and, for planning agents, its planner. */
 export interface EvalRowSpec {
@@ -23,22 +24,18 @@ export const DEFAULT_ROWS: readonly EvalRowSpec[] = [
   { agent: 'random', planner: null },
   { agent: 'scripted', planner: null },
   { agent: 'mode1', planner: null },
-  { agent: 'mode2', planner: 'gd' },
-  { agent: 'mode2', planner: 'gd-hier' },
-  { agent: 'mode2', planner: 'cem' },
-  { agent: 'mode2', planner: 'mppi' },
-  { agent: 'mode2', planner: 'oracle' },
+  ...EVAL_PLANNERS.map((planner) => ({ agent: 'mode2' as const, planner })),
 ];
 
-/** Parses `--only mode1,mode2:cem,…`; a planning agent without a planner gets the default one. */
-export function parseRows(text: string): EvalRowSpec[] {
+/** Parses `--only mode1,mode2:cem,…`; a planning agent without a planner gets `planner` (default: the default one). */
+export function parseRows(text: string, planner: EvalPlanner = DEFAULT_PLANNER): EvalRowSpec[] {
   return text.split(',').map((item) => {
-    const [agent, planner] = item.trim().split(':') as [string, string | undefined];
+    const [agent, named] = item.trim().split(':') as [string, string | undefined];
     if (!(AGENTS as readonly string[]).includes(agent)) throw new Error(`--only: unknown agent '${agent}' in '${item}'; agents: ${AGENTS.join(', ')}`);
     const plans = agent === 'mode2' || agent === 'auto';
-    if (!plans && planner) throw new Error(`--only: '${agent}' does not plan, so '${item}' cannot name a planner`);
-    if (planner && !(EVAL_PLANNERS as readonly string[]).includes(planner)) throw new Error(`--only: unknown planner '${planner}' in '${item}'; planners: ${EVAL_PLANNERS.join(', ')}`);
-    return { agent: agent as AgentName, planner: plans ? ((planner as EvalPlanner | undefined) ?? DEFAULT_PLANNER) : null };
+    if (!plans && named) throw new Error(`--only: '${agent}' does not plan, so '${item}' cannot name a planner`);
+    if (named && !(EVAL_PLANNERS as readonly string[]).includes(named)) throw new Error(`--only: unknown planner '${named}' in '${item}'; planners: ${EVAL_PLANNERS.join(', ')}`);
+    return { agent: agent as AgentName, planner: plans ? ((named as EvalPlanner | undefined) ?? planner) : null };
   });
 }
 
@@ -49,6 +46,8 @@ export interface EpisodeTask {
   checkpoint?: string;
   /** Decide by iterations only (no time budget), so results do not depend on machine load. */
   deterministic?: boolean;
+  /** Planning settings over the checkpoint's (the row names the planner). */
+  planning?: Partial<PlanningConfig>;
 }
 
 export interface EpisodeOutcome {
@@ -68,7 +67,7 @@ export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
     seed: task.seed,
     checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
     ...(task.row.planner ? { planner: task.row.planner as PlannerName } : {}),
-    ...(task.deterministic ? { planning: { timeBudgetMs: 1e9 } } : {}),
+    ...(task.row.planner && (task.planning || task.deterministic) ? { planning: { ...task.planning, ...(task.deterministic ? { timeBudgetMs: 1e9 } : {}) } } : {}),
   });
   try {
     const result = runEpisodes({ sim, policy: prepared.policy, episodes: 1, seed: task.seed });

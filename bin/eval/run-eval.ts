@@ -1,6 +1,7 @@
 // Runs every row of an evaluation over fixed seeds, serially or on a worker-thread pool (one worker per core).
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { runEvalEpisode, summarizeRow, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
 
 export interface EvalOptions {
@@ -13,6 +14,8 @@ export interface EvalOptions {
   /** 0 runs in this thread; default: one worker per core. */
   workers?: number;
   deterministic?: boolean;
+  /** Planning settings over the checkpoint's (the row's planner aside). */
+  planning?: Partial<PlanningConfig>;
   onEpisode?: () => void;
 }
 
@@ -24,6 +27,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
       seed: options.seed + i,
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.deterministic ? { deterministic: true } : {}),
+      ...(options.planning && Object.keys(options.planning).length > 0 ? { planning: options.planning } : {}),
     })),
   );
   const workers = options.workers ?? os.availableParallelism();

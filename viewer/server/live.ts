@@ -1,4 +1,5 @@
 // A live session: its own env and agent, stepped by a clock, streaming a frame per tick to one page.
+import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { preparePolicy, type AgentName, type PreparedPolicy } from '../../bin/agents.ts';
 import { Env, type Observation } from '../../world/env.ts';
 import { Rng } from '../../world/rng.ts';
@@ -15,6 +16,8 @@ export interface LiveSource {
   checkpoint?: string;
   /** Seed of the first episode; episode i after it uses seed + i until a restart picks another. */
   seed: number;
+  /** Planning settings over the checkpoint's. */
+  planning?: Partial<PlanningConfig>;
 }
 
 export class LiveSession implements Session {
@@ -37,7 +40,7 @@ export class LiveSession implements Session {
   ) {
     this.env = new Env(source.sim);
     this.seed = source.seed;
-    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint });
+    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint, ...(source.planning ? { planning: source.planning } : {}) });
     this.clock = new Clock(() => this.tick(), channel);
   }
 

@@ -1,6 +1,6 @@
 // Mode-2 by gradient descent: Adam on a batch of pre-tanh action sequences through the unrolled model, best candidate kept.
 import { Rng } from '../../../world/rng.ts';
-import { BestPlan, checkPlanInputs, costsAndGradient, deadline, evaluateCosts, startPlan, type PlanningProblem, type PlanOptions, type PlanResult } from './problem.ts';
+import { BestPlan, checkPlanInputs, costsAndGradient, deadline, evaluateCosts, startPlan, type PlanningProblem, type PlanOptions, type PlanResult } from './objective.ts';
 
 export const GRADIENT_DEFAULTS = {
   /** Adam step on u; Adam normalises the gradient, so this is roughly how far u moves per iteration. */

@@ -1,6 +1,6 @@
 // Sampling planners on the same problem: the cross-entropy method (CEM) and MPPI; only the rollouts are tensor work.
 import { Rng } from '../../../world/rng.ts';
-import { BestPlan, checkPlanInputs, deadline, evaluateCosts, startPlan, type PlanningProblem, type PlanOptions, type PlanResult } from './problem.ts';
+import { BestPlan, checkPlanInputs, deadline, evaluateCosts, startPlan, type PlanningProblem, type PlanOptions, type PlanResult } from './objective.ts';
 
 export const CEM_DEFAULTS = {
   /** Initial std of the sampling Gaussian. */

@@ -1,7 +1,7 @@
 // The fused residual-MLP planning step and rollout, and the MLP head, have the values and gradients of tf autodiff.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mlpHead, residualMlpStep } from '../../../../agent/actor/planners/mlp-step.ts';
+import { mlpHead, residualMlpStep } from '../../../../agent/world-model/fast/mlp-step.ts';
 import { costsAndGradient, evaluateCosts, planGradient, type PlanningProblem } from '../../../../agent/actor/planners/index.ts';
 import { initBackend } from '../../../../agent/tensor/backend.ts';
 import { Mlp } from '../../../../agent/tensor/dense.ts';

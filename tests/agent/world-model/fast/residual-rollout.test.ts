@@ -2,7 +2,7 @@
 // engine — give bitwise the same states and gradient; the workspace refuses a backward pass that is not its last one.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rollout, rolloutBackward, rolloutForward, rolloutWeights, type LayerValues } from '../../../../agent/actor/planners/residual-rollout.ts';
+import { rollout, rolloutBackward, rolloutForward, rolloutWeights, type LayerValues } from '../../../../agent/world-model/fast/residual-rollout.ts';
 import { initBackend } from '../../../../agent/tensor/backend.ts';
 import { Rng } from '../../../../world/rng.ts';
 

@@ -1,16 +1,8 @@
-// The planning problem every planner solves, the batched rollout that prices action sequences, and shared planner helpers.
+// The objective every planner minimises (the planning problem), how action sequences are priced, and shared planner helpers.
 import * as tf from '@tensorflow/tfjs';
+import type { Unrolled } from '../../world-model/world-model.ts';
 
-/** The states of a batch of rollouts and the way back from a gradient on them to one on the actions. */
-export interface Unrolled {
-  /** [(H+1)*B, D] ŝ_0 … ŝ_H, time-major: rows t·B … t·B+B−1 are step t. */
-  states: tf.Tensor2D;
-  /**
-   * The vector-Jacobian product: ∂L/∂a through the rollout (the actions' path through the model only) from ∂L/∂states.
-   * Call it inside the scope (tidy) that made the rollout. @param dStates [(H+1)*B, D] @returns [B, H*A]
-   */
-  backward(dStates: tf.Tensor2D): tf.Tensor2D;
-}
+export type { Unrolled };
 
 /** What a planner optimises: a model, a cost and a horizon, injected so tests can pass toy dynamics. */
 export interface PlanningProblem {
@@ -20,8 +12,11 @@ export interface PlanningProblem {
   horizon: number;
   /** A, the size of one action. */
   actionSize: number;
-  /** One model step for a batch. Differentiable. @param s [B, D] @param a [B, A] in [-1, 1] @returns s' [B, D] */
-  next(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * One model step for a batch, differentiable; needed unless the problem has `unroll`.
+   * @param s [B, D] @param a [B, A] in [-1, 1] @returns s' [B, D]
+   */
+  next?(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
   /**
    * Optional forward-only step with the same values as `next` (e.g. fused inference kernels), used wherever no
    * gradient is needed (CEM, MPPI, GD's final scoring). @param s [B, D] @param a [B, A] @returns [B, D]
@@ -95,6 +90,7 @@ export type PlanFunction = (problem: PlanningProblem, options: PlanOptions) => P
  */
 export function rolloutCost(problem: PlanningProblem, a: tf.Tensor2D, step: PlanningProblem['next'] = problem.next): tf.Tensor1D {
   const { horizon: H, s0 } = problem;
+  if (!step) throw new Error('rolloutCost: the problem has neither `next` nor `unroll`');
   const batch = a.shape[0];
   const actions = H > 1 ? (tf.split(a, H, 1) as tf.Tensor2D[]) : [a];
   const states: tf.Tensor2D[] = [s0.shape[0] === batch ? s0 : tf.tile(s0, [batch, 1])];
@@ -256,6 +252,7 @@ export function checkPlanInputs(planner: string, problem: PlanningProblem, optio
   if (!Number.isInteger(options.iterations) || options.iterations < 1) fail(`iterations must be a positive integer, got ${options.iterations}`);
   if (options.init && options.init.length !== H * A) fail(`init must hold H*A = ${H * A} values, got ${options.init.length}`);
   if (problem.unroll && !problem.timeInvariantCost) fail('a problem with unroll prices its stacked rows in one cost call: set timeInvariantCost');
+  if (!problem.unroll && !problem.next) fail('the problem needs a model: `next` or `unroll`');
 }
 
 /** A copy of the warm start clipped to [-1, 1], or zeros without one. @returns [H*A] */

@@ -1,39 +1,26 @@
-// Mode-2 through the world model: plans in representation space with a chosen planner, warm-started receding-horizon.
+// Mode-2's receding-horizon controller (MPC): each tick, optimise an action sequence through the world model, warm-started, and act its first action.
 import * as tf from '@tensorflow/tfjs';
 import type { CostModule } from '../cost/cost-module.ts';
 import type { Critic } from '../cost/critic.ts';
 import type { AgentSettings } from '../ports.ts';
-import type { HJepa } from '../world-model/h-jepa.ts';
+import type { WorldModel } from '../world-model/world-model.ts';
 import type { Planner } from './actor.ts';
-import { mlpHead, residualMlpStep } from './planners/mlp-step.ts';
-import { evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
+import { evaluateCosts, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
+import type { PlanningConfig } from './planning.ts';
 import type { Policy } from './policy.ts';
-
-export const PLANNERS = ['gd', 'gd-hier', 'cem', 'mppi'] as const;
-export type PlannerName = (typeof PLANNERS)[number];
-/** The flat optimisers; 'gd-hier' is flat GD under a level-2 planner. */
-export type FlatPlannerName = Exclude<PlannerName, 'gd-hier'>;
 
 /** The automatic mode plans when the policy's predicted cost exceeds the shifted plan's by more than this fraction. */
 const AUTO_MARGIN = 0.05;
 
-const PLAN_FUNCTIONS: Record<FlatPlannerName, PlanFunction> = { gd: planGradient, cem: planCEM, mppi: planMPPI };
-
-export interface ModelPlannerOptions {
-  method: FlatPlannerName;
-  candidates: number;
-  iterations: number;
-  /** Iterations when warm-started from the previous plan (receding horizon): it is already nearly optimal. */
-  warmIterations?: number;
-  timeBudgetMs: number;
-  discount: number;
+/** What the controller needs of the planning settings (the horizon comes with each tick's settings). */
+export type RecedingHorizonOptions = Pick<PlanningConfig, 'candidates' | 'iterations' | 'warmIterations' | 'timeBudgetMs' | 'discount' | 'elites' | 'subgoalWeight'> & {
+  /** The optimiser. */
+  plan: PlanFunction;
   seed: number;
-  /** Weight of the level-2 subgoal distance in hierarchical planning. */
-  subgoalWeight?: number;
-}
+};
 
 /** Mode-2: minimise Σ γ^t C(ŝ_t, a_t) + C(ŝ_H) + v·TC(ŝ_H) over action sequences, costs read through the probe heads. */
-export class ModelPlanner implements Planner {
+export class RecedingHorizonPlanner implements Planner {
   private previous: Float32Array | null = null;
   /** True when `previous` was already shifted to this tick (by the automatic mode's test). */
   private shiftedToNow = false;
@@ -45,11 +32,11 @@ export class ModelPlanner implements Planner {
   readonly totals = { decisions: 0, modelEvals: 0 };
 
   constructor(
-    readonly model: HJepa,
+    readonly model: WorldModel,
     readonly cost: CostModule,
     readonly critic: Critic | null,
     readonly policy: Policy,
-    readonly options: ModelPlannerOptions,
+    readonly options: RecedingHorizonOptions,
   ) {}
 
   /**
@@ -67,46 +54,32 @@ export class ModelPlanner implements Planner {
 
   /** The policy's own plan: Mode-1 rolled out through the model. @returns [H*A] */
   private policyRollout(s0: tf.Tensor2D, H: number): Float32Array {
-    return tf.tidy(() => {
-      let s = s0;
-      const actions: tf.Tensor2D[] = [];
-      for (let t = 0; t < H; t++) {
-        const a = this.policy.net.infer(s);
-        actions.push(a);
-        s = this.model.nextInfer(s, a);
-      }
-      return tf.concat(actions, 1).dataSync() as Float32Array;
-    });
+    return tf.tidy(() => this.model.rollout(s0, (s) => this.policy.net.infer(s), H).actions.dataSync() as Float32Array);
   }
 
   /**
    * The planning problem from s under the current settings; with a level-2 subgoal, every stage also pays
    * `subgoalWeight`·mean((Enc2(ŝ) − subgoal)²). The caller disposes it.
-   * The model's networks enter as snapshots of their weights with hand-written backward passes: the predictor as one
-   * rollout (`unroll`), the probe heads and Enc2 as one op each; only the intrinsic costs (plug-ins) run on the tape.
-   * The terminal cost C(ŝ_H) is the stage cost at rest, priced in the same call as the stages.
+   * The model enters through its planning view (the whole rollout as one op with its own backward pass, the probe
+   * heads and Enc2 as one op each); only the intrinsic costs (plug-ins) run on the tape. The terminal cost C(ŝ_H) is
+   * the stage cost at rest, priced in the same call as the stages.
    */
   private problem(s: Float32Array, settings: AgentSettings, subgoal?: Float32Array): { problem: PlanningProblem; dispose(): void } {
-    const A = this.model.actionSize;
     const { model, cost, critic } = this;
     const layout = model.probeLayout;
     const s0 = tf.tensor2d(s, [1, s.length]);
-    const step = residualMlpStep(model.predictor, model.latent, A);
-    const probe = mlpHead(model.probeNet);
-    const encode2 = subgoal ? mlpHead(model.encoder2) : null;
+    const view = model.planningView(subgoal !== undefined);
     const target = subgoal ? tf.tensor2d(subgoal, [1, subgoal.length]) : null;
     const stage = (x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => {
-      const intrinsic = cost.intrinsic(probe.apply(x), a, layout, settings.weights);
-      if (!encode2 || !target) return intrinsic;
-      return tf.add(intrinsic, tf.mul(tf.mean(tf.square(tf.sub(encode2.apply(x), target)), 1), this.options.subgoalWeight ?? 1));
+      const intrinsic = cost.intrinsic(view.probe.apply(x), a, layout, settings.weights);
+      if (!view.encode2 || !target) return intrinsic;
+      return tf.add(intrinsic, tf.mul(tf.mean(tf.square(tf.sub(view.encode2.apply(x), target)), 1), this.options.subgoalWeight));
     };
     const problem: PlanningProblem = {
       s0,
       horizon: settings.horizon,
-      actionSize: A,
-      next: step.next,
-      nextInfer: step.nextInfer,
-      unroll: (a) => step.unrollFrom(s0, a),
+      actionSize: model.actionSize,
+      unroll: (a) => view.unroll(s0, a),
       cost: stage,
       timeInvariantCost: true,
       terminalStageCost: true,
@@ -117,9 +90,7 @@ export class ModelPlanner implements Planner {
       problem,
       dispose: () => {
         s0.dispose();
-        step.dispose();
-        probe.dispose();
-        encode2?.dispose();
+        view.dispose();
         target?.dispose();
       },
     };
@@ -159,10 +130,11 @@ export class ModelPlanner implements Planner {
       const init = previous ? (this.shiftedToNow ? previous : shiftPlan(previous, H, A)) : this.policyRollout(s0, H);
       this.shiftedToNow = false;
       // Step 2. Optimise; the planner stops at the iteration count or the time budget, whichever comes first.
-      const result = PLAN_FUNCTIONS[this.options.method](problem, {
+      const result = this.options.plan(problem, {
         candidates: this.options.candidates,
-        iterations: previous ? (this.options.warmIterations ?? this.options.iterations) : this.options.iterations,
+        iterations: previous ? this.options.warmIterations : this.options.iterations,
         timeBudgetMs: this.options.timeBudgetMs,
+        ...(this.options.elites !== undefined ? { elites: this.options.elites } : {}),
         init,
         seed: (this.options.seed * 1_000_003 + this.episodeSeed * 7919 + this.decisions++) >>> 0,
       });

@@ -1,26 +1,22 @@
-// Residual-MLP model steps and rollouts, and MLP heads, for planners: fused forward kernels, hand-written backward passes.
+// Residual-MLP model steps and rollouts, and MLP heads, compiled for planning: fused forward kernels, hand-written backward passes.
 import * as tf from '@tensorflow/tfjs';
 import type { Mlp } from '../../tensor/dense.ts';
 import { Kernels } from './kernels.ts';
 import { rollout, rolloutWeights, type LayerValues } from './residual-rollout.ts';
-import type { PlanningProblem, Unrolled } from './problem.ts';
+import type { PlanningHead, Unrolled } from '../world-model.ts';
 
 /** A planning step built from a model's weights; it holds tensors, so dispose it. */
-export interface ModelStep extends Pick<PlanningProblem, 'next'> {
-  nextInfer: NonNullable<PlanningProblem['nextInfer']>;
+export interface ModelStep {
+  /** One step, differentiable in s and a. @param s [B, D] @param a [B, A] @returns [B, D] */
+  next(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
+  /** The same step, forward only. */
+  nextInfer(s: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor2D;
   /**
    * All H steps from s0 in one call (the values of H calls of `next`): fused forward kernels, and a hand-written
-   * backward through time (PlanningProblem['unroll']).
+   * backward through time.
    * @param s0 [1, D] @param actions [B, H*A] candidate-major (row b is a_0 … a_{H-1} of candidate b)
    */
   unrollFrom(s0: tf.Tensor2D, actions: tf.Tensor2D): Unrolled;
-  dispose(): void;
-}
-
-/** An MLP as a function of its input for planners; it holds tensors, so dispose it. */
-export interface MlpHead {
-  /** Differentiable in x only (no weight gradients). @param x [N, in] @returns [N, out] */
-  apply(x: tf.Tensor2D): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -135,7 +131,7 @@ export function residualMlpStep(mlp: Mlp, latent: number, actionSize: number): M
  * kernels, and a backward of plain matMuls through pre-transposed weights that computes no weight gradients.
  * It snapshots the weights (a few kernels): build it after the model last trained.
  */
-export function mlpHead(mlp: Mlp): MlpHead {
+export function mlpHead(mlp: Mlp): PlanningHead {
   checkReluMlp(mlp, 'mlpHead');
   const last = mlp.layers.length - 1;
   const { W, b, WT } = tf.tidy(() => ({

@@ -1,0 +1,26 @@
+// Builds the Mode-2 planner the planning settings name (see the registry) over the agent's world model, costs and policy.
+import type { CostModule } from '../cost/cost-module.ts';
+import type { Critic } from '../cost/critic.ts';
+import type { WorldModel } from '../world-model/world-model.ts';
+import type { Planner } from './actor.ts';
+import { HierarchicalPlanner } from './hierarchical-planner.ts';
+import { PLANNERS, type PlannerEntry } from './planners/registry.ts';
+import type { PlanningConfig } from './planning.ts';
+import type { Policy } from './policy.ts';
+import { RecedingHorizonPlanner } from './receding-horizon.ts';
+
+/** The modules a planner plans with. */
+export interface PlannerParts {
+  model: WorldModel;
+  cost: CostModule;
+  critic: Critic | null;
+  /** Mode-1, which warm-starts the planner. */
+  policy: Policy;
+}
+
+export function createPlanner({ model, cost, critic, policy }: PlannerParts, planning: PlanningConfig, seed: number): Planner {
+  const entry: PlannerEntry = PLANNERS[planning.planner];
+  const { candidates, iterations, warmIterations, timeBudgetMs, discount, elites, subgoalWeight, coarseHorizon } = planning;
+  const flat = new RecedingHorizonPlanner(model, cost, critic, policy, { plan: entry.plan, candidates, iterations, warmIterations, timeBudgetMs, discount, elites, subgoalWeight, seed });
+  return entry.hierarchical ? new HierarchicalPlanner(model, cost, flat, { plan: entry.plan, coarseHorizon, candidates, iterations, seed }) : flat;
+}
