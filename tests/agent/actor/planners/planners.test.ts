@@ -1,7 +1,7 @@
-// GD, CEM and MPPI on toy dynamics with a known optimum: reach a goal, go around a wall, stay in bounds, stay deterministic.
+// The planners on toy dynamics with a known optimum: reach a goal, go around a wall, stay in bounds, stay deterministic.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { costsAndGradient, evaluateCosts, planCEM, planGradient, planMPPI, shiftPlan, type PlanFunction, type PlanningProblem } from '../../../../agent/actor/planners/index.ts';
+import { costsAndGradient, evaluateCosts, planCEM, planGradient, planMPPI, planRandomShooting, PLANNERS, shiftPlan, type PlanFunction, type PlanningProblem } from '../../../../agent/actor/planners/index.ts';
 import { initBackend } from '../../../../agent/tensor/backend.ts';
 
 const H = 16;
@@ -39,16 +39,25 @@ function trajectory(actions: Float32Array): number[][] {
 
 const distanceToGoal = (s: number[]): number => Math.hypot(s[0]! - GOAL[0], s[1]! - GOAL[1]);
 
-/** CEM needs more samples than the others to be precise on a 32-dimensional search. */
-const PLANNERS: [string, PlanFunction, number][] = [
+/** The optimisers; CEM needs more samples than the others to be precise on a 32-dimensional search. */
+const OPTIMISERS: [string, PlanFunction, number][] = [
   ['planGradient', planGradient, 16],
   ['planCEM', planCEM, 64],
   ['planMPPI', planMPPI, 16],
 ];
+/** Every planner, random shooting too: the contract all of them keep. */
+const ALL: [string, PlanFunction, number][] = [...OPTIMISERS, ['planRandomShooting', planRandomShooting, 64]];
 
-describe.each(PLANNERS)('%s', (_name, plan, candidates) => {
-  const iterations = 30;
-  const options = { candidates, iterations, seed: 3 };
+describe('the registry', () => {
+  it('names every planner function here, hierarchical GD over planGradient', () => {
+    const functions = new Set(Object.values(PLANNERS).map((p) => p.plan));
+    expect(functions).toEqual(new Set(ALL.map(([, plan]) => plan)));
+    expect(PLANNERS['gd-hier']).toMatchObject({ plan: planGradient, hierarchical: true });
+  });
+});
+
+describe.each(OPTIMISERS)('%s', (_name, plan, candidates) => {
+  const options = { candidates, iterations: 30, seed: 3 };
 
   it('moves to the goal: final predicted state near it, first action toward it, all actions in [-1, 1]', () => {
     const problem = pointProblem();
@@ -59,8 +68,34 @@ describe.each(PLANNERS)('%s', (_name, plan, candidates) => {
     expect(toGoal).toBeGreaterThan(0.9);
     for (const a of result.actions) expect(Math.abs(a)).toBeLessThanOrEqual(1);
     expect(result.cost).toBeCloseTo(evaluateCosts(problem, result.actions, 1)[0]!, 4);
-    expect(result.iterations).toBe(iterations);
-    expect(result.modelEvals).toBeGreaterThanOrEqual(iterations * options.candidates * H);
+    expect(result.iterations).toBe(options.iterations);
+    expect(result.modelEvals).toBeGreaterThanOrEqual(options.iterations * options.candidates * H);
+  });
+
+  it('goes around a wall that blocks the straight line', () => {
+    // A soft wall at x ∈ [0.3, 0.5] for y > -0.6: the cheap way to the goal (0.8, -0.5) passes below it.
+    const wall = (s: tf.Tensor2D): tf.Tensor1D => {
+      const [x, y] = tf.split(s, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const inX = tf.mul(tf.sigmoid(tf.mul(tf.sub(x, 0.3), 40)), tf.sigmoid(tf.mul(tf.sub(0.5, x), 40)));
+      return tf.reshape(tf.mul(tf.mul(inX, tf.sigmoid(tf.mul(tf.add(y, 0.6), 40))), 20), [-1]) as tf.Tensor1D;
+    };
+    const problem = pointProblem(wall);
+    const result = plan(problem, { ...options, iterations: 40 });
+    const states = trajectory(result.actions);
+    for (const [x, y] of states) if (x! > 0.32 && x! < 0.48) expect(y!).toBeLessThan(-0.55);
+    expect(states[H]![0]!).toBeGreaterThan(0.45);
+    expect(distanceToGoal(states[H]!)).toBeLessThan(0.6);
+    const straight = Float32Array.from({ length: 2 * H }, (_, i) => GOAL[i % 2]! / Math.max(...GOAL.map(Math.abs)));
+    expect(result.cost).toBeLessThan(evaluateCosts(problem, straight, 1)[0]!);
+  });
+});
+
+describe.each(ALL)('%s', (_name, plan, candidates) => {
+  const options = { candidates, iterations: 30, seed: 3 };
+
+  it('improves on doing nothing', () => {
+    const problem = pointProblem();
+    expect(plan(problem, options).cost).toBeLessThan(evaluateCosts(problem, new Float32Array(2 * H), 1)[0]!);
   });
 
   it('is deterministic: same seed, same result', () => {
@@ -89,23 +124,6 @@ describe.each(PLANNERS)('%s', (_name, plan, candidates) => {
     const init = new Float32Array(2 * H).fill(0.3);
     const result = plan(problem, { ...options, iterations: 3, init });
     expect(result.cost).toBeLessThanOrEqual(evaluateCosts(problem, init, 1)[0]!);
-  });
-
-  it('goes around a wall that blocks the straight line', () => {
-    // A soft wall at x ∈ [0.3, 0.5] for y > -0.6: the cheap way to the goal (0.8, -0.5) passes below it.
-    const wall = (s: tf.Tensor2D): tf.Tensor1D => {
-      const [x, y] = tf.split(s, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-      const inX = tf.mul(tf.sigmoid(tf.mul(tf.sub(x, 0.3), 40)), tf.sigmoid(tf.mul(tf.sub(0.5, x), 40)));
-      return tf.reshape(tf.mul(tf.mul(inX, tf.sigmoid(tf.mul(tf.add(y, 0.6), 40))), 20), [-1]) as tf.Tensor1D;
-    };
-    const problem = pointProblem(wall);
-    const result = plan(problem, { ...options, iterations: 40 });
-    const states = trajectory(result.actions);
-    for (const [x, y] of states) if (x! > 0.32 && x! < 0.48) expect(y!).toBeLessThan(-0.55);
-    expect(states[H]![0]!).toBeGreaterThan(0.45);
-    expect(distanceToGoal(states[H]!)).toBeLessThan(0.6);
-    const straight = Float32Array.from({ length: 2 * H }, (_, i) => GOAL[i % 2]! / Math.max(...GOAL.map(Math.abs)));
-    expect(result.cost).toBeLessThan(evaluateCosts(problem, straight, 1)[0]!);
   });
 
   it('leaks no tensors over 50 calls', () => {
