@@ -30,6 +30,7 @@ export interface PlanningFlags {
 function planningFlag<K extends 'horizon' | 'iterations' | 'candidates' | 'timeBudgetMs'>(key: K, flag: string): (value: string) => PlanningConfig[K] {
   return (value: string) => {
     const number = value.trim() === '' ? Number.NaN : Number(value);
+    if (Number.isNaN(number)) throw new InvalidArgumentError(`${flag}: expected a number, got '${value}'.`);
     try {
       return planningValue(key, number, flag);
     } catch (e) {

@@ -27,7 +27,7 @@ export type PlanningConfigInput = z.input<typeof PlanningSchema>;
 export function planningValue<K extends keyof PlanningConfig>(key: K, value: unknown, label: string = key): PlanningConfig[K] {
   const result = PlanningSchema.shape[key].safeParse(value);
   if (!result.success || result.data === undefined) {
-    throw new Error(`${label}: ${result.success ? 'a value is required' : result.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(value)}; ${PlanningSchema.shape[key].description})`);
+    throw new Error(`${label}: ${result.success ? 'a value is required' : result.error.issues.map((i) => i.message).join('; ')} (got ${String(value)}; ${PlanningSchema.shape[key].description})`);
   }
   return result.data as PlanningConfig[K];
 }
