@@ -1,0 +1,31 @@
+// The planning flags: each is checked by the planning schema and becomes an override of the checkpoint's settings.
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { addPlanningOptions, planningOverrides, type PlanningFlags } from '../../bin/options.ts';
+
+function parse(...args: string[]): PlanningFlags {
+  const command = addPlanningOptions(new Command().exitOverride().configureOutput({ writeErr: () => {} }));
+  command.parse(args, { from: 'user' });
+  return command.opts<PlanningFlags>();
+}
+
+describe('planning flags', () => {
+  it('become overrides under the schema\'s names, and nothing when none is given', () => {
+    expect(planningOverrides(parse('--planner', 'cem', '--horizon', '32', '--iterations', '5', '--samples', '64', '--budget-ms', '12.5'))).toEqual({
+      planner: 'cem',
+      horizon: 32,
+      iterations: 5,
+      candidates: 64,
+      timeBudgetMs: 12.5,
+    });
+    expect(planningOverrides(parse())).toEqual({});
+  });
+
+  it('refuse values outside the schema, naming the flag and the limit', () => {
+    expect(() => parse('--horizon', '300')).toThrow(/--horizon: Too big: expected number to be <=256/);
+    expect(() => parse('--samples', 'many')).toThrow(/--samples: expected a number, got 'many'/);
+    expect(() => parse('--iterations', '0')).toThrow(/--iterations: Too small/);
+    expect(() => parse('--budget-ms', '-1')).toThrow(/--budget-ms: Too small/);
+    expect(() => parse('--planner', 'annealing')).toThrow(/Allowed choices are gd, gd-hier, cem, mppi, random/);
+  });
+});
