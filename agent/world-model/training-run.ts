@@ -102,7 +102,7 @@ interface TrainingMeta {
   scriptedShare?: number;
 }
 
-const METRICS = 'metrics.jsonl';
+export const METRICS = 'metrics.jsonl';
 /** A loss above this after the first steps is treated as diverged. */
 const EXPLODED = 1e6;
 

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import path from 'node:path';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
+import { checkCheckpointTarget } from '../../agent/checkpoint.ts';
+import { METRICS, PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
 import { formatTable } from '../table.ts';
@@ -14,6 +15,7 @@ interface TrainFlags {
   out?: string;
   seed: number;
   resume?: string;
+  force?: boolean;
   memory: boolean;
   scriptedShare: number;
   backend?: string;
@@ -33,15 +35,17 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
     .option('--seed <n>', 'seed of the run', parseSeed, 0)
     .option('--resume <dir>', 'continue from the last checkpoint in this folder')
+    .option('--force', 'let --out replace a checkpoint of another run (never anything that is not a checkpoint)')
     .option('--scripted-share <f>', 'share of exploration episodes driven by the sim\'s scripted controller plus noise', parseShare, 0)
     .option('--no-memory', 'leave short-term memory out of the checkpoint (small enough to ship; cannot be resumed)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
     .action(async (simName: string, flags: TrainFlags) => {
       const sim = getSim(simName);
+      const out = flags.out ?? flags.resume ?? path.join('runs', sim.name);
+      checkOut(out, flags);
       const backend = await initBackend(flags.backend);
       const preset = { ...PRESETS[flags.preset], ...(flags.steps ? { steps: flags.steps } : {}) };
-      const out = flags.out ?? flags.resume ?? path.join('runs', sim.name);
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `train ${sim.name} {bar} {value}/{total} steps  loss {loss}`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
@@ -107,4 +111,17 @@ export function registerTrain(program: Command): void {
         console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}${validation}`);
       }
     });
+}
+
+/**
+ * Refuses, before any work, an --out where a save would destroy something (see checkCheckpointTarget), and the
+ * checkpoint of another run unless --force; the run being resumed saves into its own folder freely.
+ */
+function checkOut(out: string, flags: TrainFlags): void {
+  const target = checkCheckpointTarget(out, [METRICS]);
+  const resuming = flags.resume !== undefined && path.resolve(flags.resume) === path.resolve(out);
+  if (target.kind !== 'checkpoint' || resuming || flags.force) return;
+  const meta = target.manifest.meta as { sim?: unknown; training?: { step?: unknown } };
+  const about = [meta.sim !== undefined ? `sim ${String(meta.sim)}` : '', meta.training?.step !== undefined ? `step ${String(meta.training.step)}` : ''].filter(Boolean).join(', ');
+  throw new Error(`'${out}' already holds a checkpoint${about ? ` (${about})` : ''}; pass --force to replace it, --resume ${out} to continue it, or choose an empty or new folder for --out`);
 }
