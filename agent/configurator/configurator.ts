@@ -56,6 +56,7 @@ export class Configurator {
   configure(task: Task): AgentSettings {
     if (task.weights) this.checkWeights(task.weights);
     if (task.horizon !== undefined) planningValue('horizon', task.horizon, 'task horizon');
+    if (task.criticWeight !== undefined && !(Number.isFinite(task.criticWeight) && task.criticWeight >= 0)) throw new Error(`critic weight must be a finite number ≥ 0, got ${task.criticWeight}`);
     const s = this.settings;
     this.settings = Object.freeze({
       weights: Object.freeze({ ...s.weights, ...task.weights }),

@@ -77,10 +77,17 @@ describe('Configurator', () => {
     expect(c.configure({ goal: null })).toEqual({ ...next, goal: null, revision: 3 });
   });
 
-  it.each([0, -1, 2.5, Number.NaN])('refuses horizon %s and keeps the settings in force', (horizon) => {
+  it.each([-0.5, Number.NaN, Infinity])('refuses critic weight %s and keeps the settings in force', (criticWeight) => {
     const c = make();
     const before = c.current;
-    expect(() => c.configure({ horizon, weights: { energy: 1 } })).toThrow(`horizon must be a positive integer, got ${horizon}`);
+    expect(() => c.configure({ criticWeight })).toThrow(`critic weight must be a finite number ≥ 0, got ${criticWeight}`);
+    expect(c.current).toBe(before);
+  });
+
+  it.each([0, -1, 2.5, Number.NaN, 257])('refuses horizon %s (the planning schema\'s bounds) and keeps the settings in force', (horizon) => {
+    const c = make();
+    const before = c.current;
+    expect(() => c.configure({ horizon, weights: { energy: 1 } })).toThrow(new RegExp(`^task horizon: .*\\(got ${horizon}; Planning horizon H in ticks\\.\\)$`));
     expect(c.current).toBe(before);
   });
 
