@@ -152,7 +152,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   const model = agent.hjepa;
   const trainer = new WorldModelTrainer(agent.perception, model, weights);
   const rng = new Rng(seed + startStep + 17);
-  const positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
+  const positionScale = new Env(sim).positionScale;
   const save = (step: number): void => {
     if (!options.out) return;
     const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare };
