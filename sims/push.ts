@@ -1,7 +1,8 @@
 // push: one round pusher slides a T-shaped block to a target pose (after Push-T); success within 20 px and π/9.
 import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import type { Pose, Vec, WorldState } from '../world/sim.ts';
-import { defineSim } from '../world/sim.ts';
+import type { SimWithCosts } from '../agent/cost/registry.ts';
+import { pusherToContact } from '../agent/cost/pusher-to-contact.ts';
 import { arrive, distance, wrapAngle } from './steering.ts';
 import { partsDistance, tBlockGeometry } from '../world/t-block.ts';
 
@@ -58,7 +59,7 @@ function detour(agent: Vec, goal: Vec, pose: Pose): Vec {
 const blockOf = (state: WorldState): Pose => state.blocks[0]!;
 const targetOf = (state: WorldState): Pose => state.scene.targets[0]!;
 
-const sim = defineSim({
+const sim: SimWithCosts = {
   name: 'push',
   description: 'A round pusher slides a T-shaped block to a target pose (within 20 px and π/9, 500 steps).',
   arena: { width: SIZE, height: SIZE },
@@ -99,6 +100,7 @@ const sim = defineSim({
     { name: 'pusher-to-contact', weight: 0.1 },
     { name: 'energy', weight: 0.001 },
   ],
+  costs: [pusherToContact],
   /**
    * Greedy contact choice: every step, score each contact by how fast its push (frictionless, so along the face normal)
    * would shrink the position and angle error, keep the current contact while it stays within 70% of the best,
@@ -137,6 +139,6 @@ const sim = defineSim({
       return [Float32Array.of(clamp(force.x + 0.3 * lateral * force.y), clamp(force.y - 0.3 * lateral * force.x))];
     };
   },
-});
+};
 
 export default sim;

@@ -1,9 +1,13 @@
 // The push contact cost: hand-computed path lengths to the best contact, rotation invariance, gradients, and the T it assumes.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../../agent/agent.ts';
+import { parseAgentConfig } from '../../../agent/config.ts';
 import { PUSHER_RADIUS, PUSH_T_SIZE, pusherToContact } from '../../../agent/cost/pusher-to-contact.ts';
+import { costRegistry, loadCosts } from '../../../agent/cost/registry.ts';
 import { initBackend } from '../../../agent/tensor/backend.ts';
 import { getSim } from '../../../sims/index.ts';
+import { Env } from '../../../world/env.ts';
 import { Rng } from '../../../world/rng.ts';
 
 beforeAll(async () => {
@@ -111,6 +115,17 @@ describe('pusher-to-contact', () => {
     expect(values.every((v) => Number.isFinite(v))).toBe(true);
     expect(Math.abs(values[0]!)).toBeGreaterThan(0);
     tf.dispose([x, grads]);
+  });
+
+  it('is push’s own: push’s agent loads it by name, reach’s knows it only when given', () => {
+    const push = getSim('push');
+    const agent = new Agent({ layout: new Env(push).observationLayout, suggestedCosts: push.suggestedCosts, simCosts: push.costs });
+    expect(agent.cost.names).toContain('pusher-to-contact');
+    agent.dispose();
+    const reach = getSim('reach');
+    const wanted = [{ name: 'pusher-to-contact', weight: 1 }];
+    expect(() => loadCosts(wanted, parseAgentConfig({}), [], reach.costs)).toThrow(/unknown intrinsic cost 'pusher-to-contact'; registered costs: goal-distance/);
+    expect(costRegistry([pusherToContact], reach.costs).get('pusher-to-contact')).toBe(pusherToContact);
   });
 
   it('assumes the push sim’s T and pusher', () => {
