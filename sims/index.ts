@@ -1,7 +1,7 @@
-// The sim registry: every scenario, with the costs it declares, by name. A new sim is one file in sims/ plus one line here.
+// The sim registry: every scenario, with the costs it declares, by name. A new sim is one file (or folder) in sims/ plus one line here.
 import type { SimWithCosts } from '../agent/cost/registry.ts';
 import forage from './forage.ts';
-import push from './push.ts';
+import push from './push/index.ts';
 import reach from './reach.ts';
 import twoRooms from './two-rooms.ts';
 
