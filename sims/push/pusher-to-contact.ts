@@ -18,9 +18,9 @@ const CONTACT_TABLE = {
 };
 
 /**
- * Scores every contact of the T by the progress a push there makes (push's contactScores: error along its force, plus
- * the turn it gives times the angle error), charges each its path length from the pusher (radially to the safe circle, around it, then
- * in) plus its shortfall from the best score, and returns the cheapest: in feature units (POSITION_SCALE px).
+ * Scores every contact of the T by the progress a push there makes (contactProgress: error along its force, plus the
+ * turn it gives times the angle error), charges each its path length from the pusher (radially to the safe circle,
+ * around it, then in) plus its shortfall from the best score, and returns the cheapest: in feature units (POSITION_SCALE px).
  * A contact near the pusher wins over a slightly better one across the block, so the choice does not flip on near-ties.
  */
 export const pusherToContact = defineIntrinsicCost({
