@@ -12,7 +12,7 @@ export const IMAGINED_STEPS = 16;
 export function agentPolicy(agents: readonly Agent[]): PolicyFactory {
   return ({ env, seed }): EpisodePolicy => {
     const { width, height } = env.sim.arena;
-    const scale = Math.max(width, height) / 2;
+    const scale = env.positionScale;
     if (agents.length !== env.agentCount) throw new Error(`sim '${env.sim.name}' has ${env.agentCount} bodies but ${agents.length} agents were given`);
     for (const agent of agents) agent.beginEpisode(seed);
     return {

@@ -31,7 +31,7 @@ function bareForwardMs(ticks: number): { median: number; p95: number } {
 function decisionMs(ticks: number): { median: number; p95: number } {
   const sim = getSim('reach');
   const env = new Env(sim);
-  const agent = new Agent({ layout: env.observationLayout, suggestedCosts: sim.suggestedCosts, config: { seed: 1 } });
+  const agent = new Agent({ layout: env.observationLayout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs, config: { seed: 1 } });
   let observations = env.reset({ seed: 1 }).observations;
   for (let t = 0; t < ticks; t++) {
     const r = env.step([agent.tick(observations[0]!)]);

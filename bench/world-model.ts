@@ -21,7 +21,7 @@ export async function benchWorldModel(backends: BackendName[] = ['wasm', 'cpu'],
   const rows: WorldModelBenchRow[] = [];
   for (const backend of backends) {
     await initBackend(backend);
-    const agent = new Agent({ layout, suggestedCosts: sim.suggestedCosts, config: { seed: 1, worldModel: { enabled: true }, memory: { capacity: 3000 } } });
+    const agent = new Agent({ layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs, config: { seed: 1, worldModel: { enabled: true }, memory: { capacity: 3000 } } });
     collectExperience(agent, sim, 3000, 0);
     const trainer = new WorldModelTrainer(agent.perception, agent.hjepa);
     const rng = new Rng(1);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Agent } from '../agent/agent.ts';
 import { loadAgent, type ConfigOverrides } from '../agent/agent-checkpoint.ts';
-import { loadCosts } from '../agent/cost/registry.ts';
+import { loadCosts, type SimWithCosts } from '../agent/cost/registry.ts';
 import { parseAgentConfig } from '../agent/config.ts';
 import { Configurator } from '../agent/configurator/configurator.ts';
 import { CostModule } from '../agent/cost/cost-module.ts';
@@ -55,7 +55,7 @@ export function shippedCheckpoint(sim: SimDefinition): string | undefined {
 const SHIPPED_CHECKPOINTS = fileURLToPath(new URL('../sims/checkpoints', import.meta.url));
 
 export function preparePolicy(
-  sim: SimDefinition,
+  sim: SimWithCosts,
   agentName: AgentName,
   options: { seed: number; checkpoint?: string; extraCosts?: IntrinsicCost[]; planner?: PlannerName; planning?: ConfigOverrides['planning'] },
 ): PreparedPolicy {
@@ -69,8 +69,8 @@ export function preparePolicy(
     const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: { ...options.planning, ...(options.planner ? { planner: options.planner } : {}) } };
     const agents = Array.from({ length: sim.agentCount }, (_, i) =>
       checkpoint
-        ? loadAgent(checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts }, sim.name, overrides)
-        : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, config: { seed: options.seed + i } }),
+        ? loadAgent(checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs }, sim.name, overrides)
+        : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs, config: { seed: options.seed + i } }),
     );
     const meter = meterCosts(agentPolicy(agents), agents[0]!.cost, layout, (i) => agents[i]!.lastCost?.values ?? null);
     return {
@@ -89,9 +89,9 @@ export function preparePolicy(
 }
 
 /** The sim's suggested intrinsic costs (plus plug-ins) and their weights, as an agent with the default config has them. */
-export function simCosts(sim: SimDefinition, layout: FeatureLayout, extraCosts: readonly IntrinsicCost[] = []): { costs: CostModule; weights: Readonly<Record<string, number>> } {
+export function simCosts(sim: SimWithCosts, layout: FeatureLayout, extraCosts: readonly IntrinsicCost[] = []): { costs: CostModule; weights: Readonly<Record<string, number>> } {
   const config = parseAgentConfig({});
-  const costs = new CostModule(loadCosts(sim.suggestedCosts, config, extraCosts), layout);
+  const costs = new CostModule(loadCosts(sim.suggestedCosts, config, extraCosts, sim.costs), layout);
   return { costs, weights: new Configurator(costs.names, sim.suggestedCosts, config, layout).current.weights };
 }
 

@@ -1,7 +1,8 @@
 // forage: three agents share an arena with two small obstacles and five food items that respawn when eaten; eat 24 as a team.
 import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
+import { positionScale } from '../world/features.ts';
 import type { Rng } from '../world/rng.ts';
-import type { Vec, WallSpec, WorldState } from '../world/sim.ts';
+import type { SimDefinition, Vec, WallSpec, WorldState } from '../world/sim.ts';
 import { defineSim } from '../world/sim.ts';
 import { arrive, distance } from './steering.ts';
 
@@ -9,6 +10,8 @@ const SIZE = 400;
 const MARGIN = 25;
 const AGENTS = 3;
 const FOOD = 5;
+const OBSTACLES = 2;
+const MAX_STEPS = 300;
 const RADIUS = POINT_AGENT.radius;
 /** An agent eats a food item when its centre comes within this many pixels of it. */
 export const EAT_RADIUS = RADIUS + 6;
@@ -91,26 +94,29 @@ function waypoint(a: Vec, b: Vec, walls: readonly WallSpec[]): Vec {
 
 const counter = (state: WorldState, name: string): number => state.counters[name] ?? 0;
 
-/** Vector to the nearest other agent, per axis, scaled by 200 px and clipped to [-1, 1]. */
+/** Vector to the nearest other agent, per axis, in position-scale units and clipped to [-1, 1]. */
 function otherAxis(axis: 'x' | 'y') {
-  return (state: WorldState, agent: number): number => {
+  return (state: WorldState, agent: number, sim: SimDefinition): number => {
     const self = state.agents[agent]!;
     const other = state.agents[nearest(self, state.agents, agent)];
-    return other ? Math.max(-1, Math.min(1, (other[axis] - self[axis]) / 200)) : 0;
+    return other ? Math.max(-1, Math.min(1, (other[axis] - self[axis]) / positionScale(sim.arena))) : 0;
   };
 }
 
+const spelled = (n: number): string => ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][n] ?? String(n);
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 const sim = defineSim({
   name: 'forage',
-  description: `Three agents eat respawning food (five items) around two obstacles; success when the team has eaten ${FORAGE_TARGET} (within ${EAT_RADIUS} px, 300 steps).`,
+  description: `${capitalised(spelled(AGENTS))} agents eat respawning food (${spelled(FOOD)} items) around ${spelled(OBSTACLES)} obstacles; success when the team has eaten ${FORAGE_TARGET} (within ${EAT_RADIUS} px, ${MAX_STEPS} steps).`,
   arena: { width: SIZE, height: SIZE },
-  maxSteps: 300,
+  maxSteps: MAX_STEPS,
   agentCount: AGENTS,
   body: POINT_AGENT,
   sensors: STANDARD_SENSORS,
   build(rng) {
     const walls: WallSpec[] = [];
-    while (walls.length < 2) {
+    while (walls.length < OBSTACLES) {
       const w = { x: rng.uniform(90, SIZE - 90), y: rng.uniform(90, SIZE - 90), width: rng.uniform(20, 60), height: rng.uniform(20, 60) };
       if (walls.every((o) => distance(o, w) > 120)) walls.push(w);
     }

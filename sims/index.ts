@@ -1,11 +1,11 @@
-// The sim registry: every scenario by name. A new sim is one file in sims/ plus one line here.
-import type { SimDefinition } from '../world/sim.ts';
+// The sim registry: every scenario, with the costs it declares, by name. A new sim is one file (or folder) in sims/ plus one line here.
+import type { SimWithCosts } from '../agent/cost/registry.ts';
 import forage from './forage.ts';
-import push from './push.ts';
+import push from './push/index.ts';
 import reach from './reach.ts';
 import twoRooms from './two-rooms.ts';
 
-export const sims: Readonly<Record<string, SimDefinition>> = Object.freeze({
+export const sims: Readonly<Record<string, SimWithCosts>> = Object.freeze({
   [reach.name]: reach,
   [twoRooms.name]: twoRooms,
   [forage.name]: forage,
@@ -13,7 +13,7 @@ export const sims: Readonly<Record<string, SimDefinition>> = Object.freeze({
 });
 
 /** The sim called name; an unknown name throws with the list of available sims. */
-export function getSim(name: string): SimDefinition {
+export function getSim(name: string): SimWithCosts {
   const sim = sims[name];
   if (!sim) throw new Error(`unknown sim '${name}'; available sims: ${Object.keys(sims).join(', ')}`);
   return sim;

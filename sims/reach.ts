@@ -6,12 +6,13 @@ import { arrive, distance } from './steering.ts';
 const SIZE = 400;
 const MARGIN = 40;
 export const REACH_RADIUS = 15;
+const MAX_STEPS = 200;
 
 const sim = defineSim({
   name: 'reach',
-  description: 'One point agent must reach a random goal in an open arena (within 15 px, 200 steps).',
+  description: `One point agent must reach a random goal in an open arena (within ${REACH_RADIUS} px, ${MAX_STEPS} steps).`,
   arena: { width: SIZE, height: SIZE },
-  maxSteps: 200,
+  maxSteps: MAX_STEPS,
   agentCount: 1,
   body: POINT_AGENT,
   sensors: STANDARD_SENSORS,

@@ -1,6 +1,7 @@
 // two-rooms: two rooms split by a wall with one door at a random height; start in one room, goal in the other.
 import { POINT_AGENT, STANDARD_SENSORS } from './bodies.ts';
 import type { Vec } from '../world/sim.ts';
+import { positionScale } from '../world/features.ts';
 import { defineSim } from '../world/sim.ts';
 import { arrive, distance } from './steering.ts';
 
@@ -9,12 +10,13 @@ const WALL_X = SIZE / 2;
 const WALL_THICKNESS = 10;
 const DOOR_WIDTH = 60;
 export const TWO_ROOMS_RADIUS = 16;
+const MAX_STEPS = 200;
 
 const sim = defineSim({
   name: 'two-rooms',
-  description: 'Two rooms joined by one door at a random height; reach the goal in the other room (16 px, 200 steps).',
+  description: `Two rooms joined by one door at a random height; reach the goal in the other room (${TWO_ROOMS_RADIUS} px, ${MAX_STEPS} steps).`,
   arena: { width: SIZE, height: SIZE },
-  maxSteps: 200,
+  maxSteps: MAX_STEPS,
   agentCount: 1,
   body: POINT_AGENT,
   sensors: STANDARD_SENSORS,
@@ -38,8 +40,8 @@ const sim = defineSim({
   success: (state) => distance(state.agents[0]!, state.goals[0]!) < TWO_ROOMS_RADIUS,
   // The door's centre relative to the agent: the anchors' agents see the whole room, door included, in their image.
   features: [
-    { name: 'door.dx', read: (state, i) => (WALL_X - state.agents[i]!.x) / (SIZE / 2) },
-    { name: 'door.dy', read: (state, i) => (state.scene.meta.doorY! - state.agents[i]!.y) / (SIZE / 2) },
+    { name: 'door.dx', read: (state, i, sim) => (WALL_X - state.agents[i]!.x) / positionScale(sim.arena) },
+    { name: 'door.dy', read: (state, i, sim) => (state.scene.meta.doorY! - state.agents[i]!.y) / positionScale(sim.arena) },
   ],
   suggestedCosts: [
     { name: 'goal-distance', weight: 1 },

@@ -1,5 +1,5 @@
 // The environment: Gymnasium-style reset/step over a sim, with named observation features and no external reward.
-import { FeatureLayout } from './features.ts';
+import { FeatureLayout, positionScale } from './features.ts';
 import { bodyState, createPhysics, setBodyState, stepPhysics, topSpeed, type PhysicsWorld } from './physics.ts';
 import { Rng } from './rng.ts';
 import { castRays, obstaclesOf, occupancyGrid, type Obstacle } from './sensors.ts';
@@ -42,7 +42,8 @@ export class Env {
   private physics: PhysicsWorld | null = null;
   private staticObstacles: Obstacle[] = [];
   private current: WorldState | null = null;
-  private readonly positionScale: number;
+  /** Pixels per observation unit of a position: `positionScale(sim.arena)`. */
+  readonly positionScale: number;
   private readonly speedScale: number;
 
   constructor(
@@ -67,7 +68,7 @@ export class Env {
     for (let k = 0; k < rays; k++) bound(`ray.${k}`, 0, 1);
     bound('grid', 0, 1);
     this.observationSpace = new BoxSpace(this.observationLayout.size, low, high);
-    this.positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
+    this.positionScale = positionScale(sim.arena);
     this.speedScale = topSpeed(sim);
   }
 

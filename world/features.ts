@@ -1,4 +1,9 @@
-// Named feature slices of a flat observation vector, so later modules read `agent.x` or `ray.3` by name.
+// Named feature slices of a flat observation vector, so later modules read `agent.x` or `ray.3` by name; the scale positions are observed in.
+
+/** Pixels per observation unit of a position (agent.x, goal.dx, a sim's block.dx, …): half the arena's longer side. */
+export function positionScale(arena: { width: number; height: number }): number {
+  return Math.max(arena.width, arena.height) / 2;
+}
 
 export interface FeatureSlice {
   readonly name: string;

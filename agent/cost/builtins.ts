@@ -1,7 +1,6 @@
-// The built-in intrinsic costs and the registry that names every loadable cost.
+// The built-in intrinsic costs, loadable by name in every sim (a sim's own costs live with the sim).
 import * as tf from '@tensorflow/tfjs';
 import { defineIntrinsicCost, type IntrinsicCost } from './intrinsic.ts';
-import { pusherToContact } from './pusher-to-contact.ts';
 
 export const goalDistance = defineIntrinsicCost({
   name: 'goal-distance',
@@ -52,4 +51,4 @@ export const pusherToBlock = defineIntrinsicCost({
   cost: ({ f }) => tf.sqrt(tf.add(tf.add(tf.square(f['block.dx']!), tf.square(f['block.dy']!)), 1e-6)),
 });
 
-export const builtinCosts: readonly IntrinsicCost[] = [goalDistance, energy, collisionRisk, stayInRegion, blockToTarget, pusherToBlock, pusherToContact];
+export const builtinCosts: readonly IntrinsicCost[] = [goalDistance, energy, collisionRisk, stayInRegion, blockToTarget, pusherToBlock];

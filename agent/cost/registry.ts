@@ -1,8 +1,14 @@
 // The intrinsic costs an agent can load: the built-ins, the sim's own, and the user's plug-ins, by unique name.
-import type { SuggestedCost } from '../../world/sim.ts';
+import type { SimDefinition, SuggestedCost } from '../../world/sim.ts';
 import type { AgentConfig } from '../config.ts';
 import { builtinCosts } from './builtins.ts';
 import type { IntrinsicCost } from './intrinsic.ts';
+
+/**
+ * A sim with the intrinsic costs it declares for its task (push's `pusher-to-contact`): world/ knows no costs, so the
+ * cost API adds them to the definition. Whoever builds an agent or a cost module for the sim passes `sim.costs` on.
+ */
+export type SimWithCosts = SimDefinition & { readonly costs?: readonly IntrinsicCost[] };
 
 /** Every intrinsic cost the agent can load by name: the built-ins, the sim's own costs and the plug-ins. */
 export function costRegistry(extra: readonly IntrinsicCost[] = [], simCosts: readonly IntrinsicCost[] = []): Map<string, IntrinsicCost> {

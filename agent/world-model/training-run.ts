@@ -7,7 +7,7 @@ import { loadAgentCheckpoint, saveAgent } from '../agent-checkpoint.ts';
 import type { AgentConfigInput } from '../config.ts';
 import { Env } from '../../world/env.ts';
 import { Rng } from '../../world/rng.ts';
-import type { SimDefinition } from '../../world/sim.ts';
+import type { SimWithCosts } from '../cost/registry.ts';
 import { distillPolicy, type DistillRound } from '../actor/distill.ts';
 import { evaluateWorldModel, type WorldModelEvidence } from './evaluate.ts';
 import { fitProbes } from './probe-fit.ts';
@@ -57,7 +57,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
 });
 
 export interface TrainRunOptions {
-  sim: SimDefinition;
+  sim: SimWithCosts;
   preset: Preset;
   presetName: string;
   seed: number;
@@ -126,7 +126,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
 
   // Step 1. A fresh agent filled with exploration, or the agent (and memory) of the checkpoint being resumed.
   if (options.resume) {
-    const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts }, sim.name);
+    const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs }, sim.name);
     agent = loaded.agent;
     const training = loaded.meta.training as TrainingMeta | undefined;
     if (!training) throw new Error(`'${options.resume}' has no training state to resume`);
@@ -139,6 +139,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     agent = new Agent({
       layout,
       suggestedCosts: sim.suggestedCosts,
+      simCosts: sim.costs,
       config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
     });
     collectExperience(agent, sim, preset.transitions, seed, mixedExploration(scriptedShare));
@@ -152,7 +153,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   const model = agent.hjepa;
   const trainer = new WorldModelTrainer(agent.perception, model, weights);
   const rng = new Rng(seed + startStep + 17);
-  const positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
+  const positionScale = new Env(sim).positionScale;
   const save = (step: number): void => {
     if (!options.out) return;
     const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare };

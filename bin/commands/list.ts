@@ -1,5 +1,6 @@
-// `autonomy list`: the registered sims (and intrinsic costs) with one-line descriptions.
+// `autonomy list`: the registered sims and the intrinsic costs (built-in, or a sim's own) with one-line descriptions.
 import type { Command } from 'commander';
+import { builtinCosts } from '../../agent/cost/builtins.ts';
 import { sims } from '../../sims/index.ts';
 import { formatTable } from '../table.ts';
 
@@ -16,11 +17,17 @@ export function registerList(program: Command): void {
         maxSteps: s.maxSteps,
         suggestedCosts: s.suggestedCosts,
       }));
+      const costRows = [
+        ...builtinCosts.map((c) => ({ name: c.name, sim: 'built-in', description: c.description })),
+        ...Object.values(sims).flatMap((s) => (s.costs ?? []).map((c) => ({ name: c.name, sim: s.name, description: c.description }))),
+      ];
       if (opts.json) {
-        console.log(JSON.stringify({ sims: simRows }));
+        console.log(JSON.stringify({ sims: simRows, costs: costRows }));
         return;
       }
       console.log('Sims');
       console.log(formatTable(['name', 'agents', 'steps', 'description'], simRows.map((s) => [s.name, s.agents, s.maxSteps, s.description])));
+      console.log('\nIntrinsic costs');
+      console.log(formatTable(['name', 'from', 'description'], costRows.map((c) => [c.name, c.sim, c.description])));
     });
 }

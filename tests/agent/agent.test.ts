@@ -16,7 +16,7 @@ beforeAll(async () => {
 function agentsFor(simName: string, seed: number): Agent[] {
   const sim = getSim(simName);
   const layout = new Env(sim).observationLayout;
-  return Array.from({ length: sim.agentCount }, (_, i) => new Agent({ layout, suggestedCosts: sim.suggestedCosts, config: { seed: seed + i, memory: { capacity: 5000 } } }));
+  return Array.from({ length: sim.agentCount }, (_, i) => new Agent({ layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs, config: { seed: seed + i, memory: { capacity: 5000 } } }));
 }
 
 describe('Agent', () => {

@@ -134,7 +134,7 @@ export class LiveSession implements Session {
     this.env.setGoal(agent, { x, y });
     const learner = this.prepared.agents[agent];
     if (learner) {
-      const scale = Math.max(width, height) / 2;
+      const scale = this.env.positionScale;
       learner.setTask({ goal: { x: (x - width / 2) / scale, y: (y - height / 2) / scale } });
       this.goalOverridden = true;
     }

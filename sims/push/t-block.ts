@@ -1,5 +1,5 @@
-// Geometry of the T block in its own frame (origin at its centre of mass): parts, inertia and the places a round pusher can push from.
-import type { Vec } from './sim.ts';
+// Geometry of the T block in its own frame (origin at its centre of mass): parts, inertia, the places a round pusher can push from, and the frame's transforms.
+import type { Pose, Vec } from '../../world/sim.ts';
 
 /** An axis-aligned rectangle in the block's frame, by centre and half-extents. */
 export interface TPart {
@@ -23,6 +23,28 @@ export interface TBlockGeometry {
   /** Pusher distance from the block's centre that clears the block at any angle. */
   safeRadius: number;
   contacts: readonly Contact[];
+}
+
+/** Turning moment of a unit push at the contact about the block's centre (pixels): point × force. */
+export function torqueArm(c: Contact): number {
+  return c.point.x * c.force.y - c.point.y * c.force.x;
+}
+
+export function rotate(v: Vec, angle: number): Vec {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  return { x: v.x * c - v.y * s, y: v.x * s + v.y * c };
+}
+
+/** A world point in the frame of a block at `pose`. */
+export function toLocal(p: Vec, pose: Pose): Vec {
+  return rotate({ x: p.x - pose.x, y: p.y - pose.y }, -pose.angle);
+}
+
+/** A point of the frame of a block at `pose` in the world. */
+export function toWorld(p: Vec, pose: Pose): Vec {
+  const r = rotate(p, pose.angle);
+  return { x: pose.x + r.x, y: pose.y + r.y };
 }
 
 /** Distance from a point in the block's frame to the T's parts (0 inside). */

@@ -1,10 +1,13 @@
-// The push contact cost: hand-computed path lengths to the best contact, rotation invariance, gradients, and the T it assumes.
+// Push's contact cost: hand-computed path lengths to the best contact, rotation invariance, gradients, and push's own by name.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PUSHER_RADIUS, PUSH_T_SIZE, pusherToContact } from '../../../agent/cost/pusher-to-contact.ts';
+import { Agent } from '../../../agent/agent.ts';
+import { parseAgentConfig } from '../../../agent/config.ts';
+import { costRegistry, loadCosts } from '../../../agent/cost/registry.ts';
 import { initBackend } from '../../../agent/tensor/backend.ts';
 import { getSim } from '../../../sims/index.ts';
-import { Rng } from '../../../world/rng.ts';
+import { pusherToContact } from '../../../sims/push/pusher-to-contact.ts';
+import { Env } from '../../../world/env.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -113,9 +116,14 @@ describe('pusher-to-contact', () => {
     tf.dispose([x, grads]);
   });
 
-  it('assumes the push sim’s T and pusher', () => {
-    const sim = getSim('push');
-    expect(sim.build(new Rng(3)).blocks[0]!.size).toBe(PUSH_T_SIZE);
-    expect(sim.body.radius).toBe(PUSHER_RADIUS);
+  it('is push’s own: push’s agent loads it by name, reach’s knows it only when given', () => {
+    const push = getSim('push');
+    const agent = new Agent({ layout: new Env(push).observationLayout, suggestedCosts: push.suggestedCosts, simCosts: push.costs });
+    expect(agent.cost.names).toContain('pusher-to-contact');
+    agent.dispose();
+    const reach = getSim('reach');
+    const wanted = [{ name: 'pusher-to-contact', weight: 1 }];
+    expect(() => loadCosts(wanted, parseAgentConfig({}), [], reach.costs)).toThrow(/unknown intrinsic cost 'pusher-to-contact'; registered costs: goal-distance/);
+    expect(costRegistry([pusherToContact], reach.costs).get('pusher-to-contact')).toBe(pusherToContact);
   });
 });
