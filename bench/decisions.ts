@@ -1,7 +1,7 @@
 // Agent decision latency in a sim with a trained checkpoint: Mode-1, and warm-started Mode-2 over whole episodes.
 import { preparePolicy, percentiles, shippedCheckpoint } from '../bin/agents.ts';
 import { getSim } from '../sims/index.ts';
-import { runEpisodes } from '../world/rollout.ts';
+import { runEpisodes } from '../world/episodes.ts';
 
 export interface DecisionBenchRow {
   agent: 'mode1' | 'mode2';

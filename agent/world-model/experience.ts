@@ -1,6 +1,8 @@
 // Collects reward-free experience into an agent's short-term memory with an exploratory policy (no success signal used).
 import { Env } from '../../world/env.ts';
-import { momentumPolicy, policySeed, type PolicyFactory } from '../../world/rollout.ts';
+import type { PolicyFactory } from '../../world/episodes.ts';
+import { momentumPolicy } from '../../world/exploration.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import { Rng } from '../../world/rng.ts';
 import { ShortTermMemory } from '../memory/short-term-memory.ts';
 import type { SimDefinition } from '../../world/sim.ts';
@@ -42,7 +44,7 @@ export function collectExperience(agent: ExperienceSink, sim: SimDefinition, tra
   while (recorded < transitions) {
     const episodeSeed = seed + episode;
     const first = env.reset({ seed: episodeSeed });
-    const p = policy({ env, scene: first.info.state.scene, episode, seed: episodeSeed, rng: new Rng(policySeed(episodeSeed)) });
+    const p = policy({ env, scene: first.info.state.scene, episode, seed: episodeSeed, rng: new Rng(deriveSeed(episodeSeed, 'policy')) });
     agent.beginEpisode();
     let observations = first.observations;
     let state = first.info.state;

@@ -12,7 +12,7 @@ import { distillPolicy, type DistillRound } from '../actor/distill.ts';
 import { evaluateWorldModel, type WorldModelEvidence } from './evaluate.ts';
 import { fitProbes } from './probe-fit.ts';
 import { collectExperience, memorySink } from './experience.ts';
-import { mixedExploration } from '../../world/rollout.ts';
+import { mixedExploration } from '../../world/exploration.ts';
 import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from './trainer.ts';
 
 export interface Preset {

@@ -6,7 +6,7 @@ import type { Agent } from '../../agent/agent.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { RecordingWriter } from '../../world/recording.ts';
-import { runEpisodes } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 import { AGENTS, loadCostFiles, percentiles, preparePolicy, type AgentName } from '../agents.ts';
 import { parsePositiveInt, parseSeed } from '../options.ts';
 import { formatTable } from '../table.ts';

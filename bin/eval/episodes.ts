@@ -4,7 +4,7 @@ import { meterCosts } from '../../agent/cost/cost-meter.ts';
 import { getSim } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
 import { oraclePolicy } from './oracle.ts';
-import { runEpisodes } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 import { AGENTS, percentiles, preparePolicy, simCosts, type AgentName } from '../agents.ts';
 
 export type EvalPlanner = PlannerName | 'oracle';

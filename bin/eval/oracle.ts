@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { shiftPlan } from '../../agent/actor/planners/index.ts';
 import type { CostModule } from '../../agent/cost/cost-module.ts';
 import { Env } from '../../world/env.ts';
-import type { PolicyFactory } from '../../world/rollout.ts';
+import type { PolicyFactory } from '../../world/episodes.ts';
 import { Rng } from '../../world/rng.ts';
 
 export interface OracleOptions {

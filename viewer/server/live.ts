@@ -1,8 +1,7 @@
 // A live session: its own env and agent, stepped by a clock, streaming a frame per tick to one page.
 import { preparePolicy, type AgentName, type PreparedPolicy } from '../../bin/agents.ts';
 import { Env, type Observation } from '../../world/env.ts';
-import { Rng } from '../../world/rng.ts';
-import { policySeed, type EpisodePolicy } from '../../world/rollout.ts';
+import { startEpisode, type EpisodePolicy } from '../../world/episodes.ts';
 import type { SimDefinition, WorldState } from '../../world/sim.ts';
 import type { ClientMessage } from '../protocol.ts';
 import { liveFrame } from './frames.ts';
@@ -84,13 +83,13 @@ export class LiveSession implements Session {
     this.policy?.end?.();
     this.seed = seed;
     this.episode++;
-    const first = this.env.reset({ seed });
-    const scene = first.info.state.scene;
     if (this.goalOverridden) {
       for (const agent of this.prepared.agents) agent.setTask({ goal: null });
       this.goalOverridden = false;
     }
-    this.policy = this.prepared.policy({ env: this.env, scene, episode: this.episode, seed, rng: new Rng(policySeed(seed)) });
+    const { first, policy, context } = startEpisode(this.env, this.prepared.policy, this.episode, seed);
+    const scene = context.scene;
+    this.policy = policy;
     this.observations = first.observations;
     this.state = first.info.state;
     this.channel.send({ type: 'scene', episode: this.episode, seed, scene });
