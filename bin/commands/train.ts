@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import path from 'node:path';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
+import { PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
 import { formatTable } from '../table.ts';

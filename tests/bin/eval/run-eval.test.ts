@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../agent/tensor/backend.ts';
-import { trainRun } from '../../../agent/world-model/training-run.ts';
+import { trainRun } from '../../../agent/training/training-run.ts';
 import { parseRows } from '../../../bin/eval/episodes.ts';
 import { runEvaluation } from '../../../bin/eval/run-eval.ts';
 import { getSim } from '../../../sims/index.ts';

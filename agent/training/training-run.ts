@@ -1,0 +1,241 @@
+// A whole world-model training run: collect reward-free experience, train, monitor, checkpoint, and measure the evidence.
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Agent } from '../agent.ts';
+import { loadAgentCheckpoint, saveAgent } from '../agent-checkpoint.ts';
+import type { AgentConfigInput } from '../config.ts';
+import { Env } from '../../world/env.ts';
+import { mixedExploration } from '../../world/exploration.ts';
+import { Rng } from '../../world/rng.ts';
+import { deriveSeed } from '../../world/seeds.ts';
+import type { SimDefinition } from '../../world/sim.ts';
+import { evaluateWorldModel, type WorldModelEvidence } from '../world-model/evaluate.ts';
+import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from '../world-model/trainer.ts';
+import { distillPolicy, type DistillRound } from './distill.ts';
+import { collectExperience, memorySink } from './experience.ts';
+import { fitProbes } from './probe-fit.ts';
+
+export interface Preset {
+  /** Exploration ticks collected into short-term memory. */
+  transitions: number;
+  steps: number;
+  /** Sub-sequences per training step. */
+  batch: number;
+  /** Ticks per sub-sequence (L + 1). */
+  sequence: number;
+  /** Held-out ticks for the evidence. */
+  evalTransitions: number;
+  /** Probe-head refit on the final representation (steps of batch 512). */
+  probeSteps: number;
+  /** Critic TD steps on short-term memory. */
+  criticSteps: number;
+  /** Mode-2 → Mode-1 compilation (DAgger rounds); 0 rounds skips it. */
+  distill: { rounds: number; episodes: number; steps: number; batch: number; validationEpisodes?: number };
+}
+
+export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze({
+  quick: {
+    transitions: 20_000,
+    steps: 2_000,
+    batch: 128,
+    sequence: 9,
+    evalTransitions: 10_000,
+    probeSteps: 1_500,
+    criticSteps: 500,
+    distill: { rounds: 5, episodes: 6, steps: 1_000, batch: 256, validationEpisodes: 20 },
+  },
+  full: {
+    transitions: 100_000,
+    steps: 10_000,
+    batch: 256,
+    sequence: 9,
+    evalTransitions: 10_000,
+    probeSteps: 5_000,
+    criticSteps: 2_000,
+    distill: { rounds: 8, episodes: 12, steps: 1_500, batch: 256, validationEpisodes: 30 },
+  },
+});
+
+export interface TrainRunOptions {
+  sim: SimDefinition;
+  preset: Preset;
+  presetName: string;
+  seed: number;
+  /** Checkpoint folder; none is written when omitted (ablations). */
+  out?: string;
+  /** Continue from this checkpoint folder's last saved step. */
+  resume?: string;
+  /** Leave short-term memory out of the checkpoint (a small shippable file; it cannot be resumed). */
+  withoutMemory?: boolean;
+  weights?: Readonly<LossWeights>;
+  config?: AgentConfigInput;
+  checkpointEvery?: number;
+  /** Share of exploration episodes driven by the sim's scripted controller plus noise (default 0: momentum only). */
+  scriptedShare?: number;
+  onStep?: (step: number, report: LossReport) => void;
+}
+
+export interface TrainRunResult {
+  out: string | null;
+  transitions: number;
+  steps: number;
+  evidence: WorldModelEvidence;
+  /** Training throughput: ticks in the sampled sub-sequences per second of training. */
+  transitionsPerSecond: number;
+  /** Mean squared probe error after the refit. */
+  probeLoss: number | null;
+  /** Mean squared TD error of the critic's last step. */
+  criticLoss: number | null;
+  distill: DistillRound[];
+  /** Wall-clock seconds of each phase: collect, worldModel, probes, critic, distill, evaluate. */
+  phaseSeconds: Record<string, number>;
+  agent: Agent;
+}
+
+/** Training state carried in a checkpoint's metadata so `--resume` can continue. */
+interface TrainingMeta {
+  step: number;
+  preset: string;
+  seed: number;
+  weights: LossWeights;
+  /** Absent in checkpoints from before `--scripted-share` (momentum exploration only). */
+  scriptedShare?: number;
+}
+
+const METRICS = 'metrics.jsonl';
+/** A loss above this after the first steps is treated as diverged. */
+const EXPLODED = 1e6;
+
+export function trainRun(options: TrainRunOptions): TrainRunResult {
+  const { sim, preset, seed } = options;
+  const layout = new Env(sim).observationLayout;
+  const weights = options.weights ?? DEFAULT_LOSS_WEIGHTS;
+  let agent: Agent;
+  let startStep = 0;
+  /** The exploration mix of the short-term memory being trained on (a resumed run keeps its checkpoint's). */
+  let scriptedShare = options.scriptedShare ?? 0;
+  let metrics: string[] = [];
+
+  const phaseSeconds: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phaseSeconds[name] = Math.round((now - phaseStart) / 100) / 10;
+    phaseStart = now;
+  };
+
+  // Step 1. A fresh agent filled with exploration, or the agent (and memory) of the checkpoint being resumed.
+  if (options.resume) {
+    const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts }, sim.name);
+    agent = loaded.agent;
+    const training = loaded.meta.training as TrainingMeta | undefined;
+    if (!training) throw new Error(`'${options.resume}' has no training state to resume`);
+    if (agent.memory.size === 0) throw new Error(`'${options.resume}' was saved without short-term memory (--no-memory), so it cannot be resumed`);
+    startStep = training.step;
+    scriptedShare = training.scriptedShare ?? 0;
+    const log = path.join(options.resume, METRICS);
+    if (fs.existsSync(log)) metrics = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  } else {
+    agent = new Agent({
+      layout,
+      suggestedCosts: sim.suggestedCosts,
+      config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
+    });
+    collectExperience(agent, sim, preset.transitions, deriveSeed(seed, 'exploration'), mixedExploration(scriptedShare));
+  }
+  const held = memorySink(layout, preset.evalTransitions);
+  collectExperience(held, sim, preset.evalTransitions, deriveSeed(seed, 'held-out'));
+
+  phase('collect');
+
+  // Step 2. Train, logging every loss term, checkpointing atomically, stopping on NaN or divergence.
+  const model = agent.hjepa;
+  const trainer = new WorldModelTrainer(agent.perception, model, weights);
+  const rng = new Rng(deriveSeed(seed, 'world-model-batches', startStep));
+  const positionScale = Math.max(sim.arena.width, sim.arena.height) / 2;
+  const save = (step: number): void => {
+    if (!options.out) return;
+    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare };
+    saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' }, withoutMemory: options.withoutMemory ?? false });
+  };
+  let lastSaved = startStep;
+  let trainMs = 0;
+  const every = options.checkpointEvery ?? 500;
+  for (let step = startStep; step < preset.steps; step++) {
+    const batch = agent.memory.sample(preset.sequence, preset.batch, rng);
+    const started = performance.now();
+    const report = trainer.step(batch, rng);
+    trainMs += performance.now() - started;
+    if (!Number.isFinite(report.total) || (step > 50 && report.total > EXPLODED)) {
+      trainer.dispose();
+      const where = options.out && lastSaved > 0 ? `; the last good checkpoint (step ${lastSaved}) is intact in '${options.out}'` : '';
+      throw new Error(`training stopped at step ${step + 1}: the loss is ${report.total} (${Object.entries(report).map(([k, v]) => `${k}=${v}`).join(', ')})${where}`);
+    }
+    options.onStep?.(step + 1, report);
+    if ((step + 1) % 50 === 0 || step + 1 === preset.steps) metrics.push(JSON.stringify({ step: step + 1, ...report }));
+    if ((step + 1) % every === 0 && step + 1 < preset.steps) {
+      const ev = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')), 128);
+      metrics.push(JSON.stringify({ step: step + 1, effectiveRank: ev.effectiveRank, minStd: ev.minStd, probeR2: ev.probeR2, predError: ev.predError }));
+      save(step + 1);
+      lastSaved = step + 1;
+    }
+  }
+  trainer.dispose();
+
+  phase('worldModel');
+
+  // Step 3. Probe heads refitted on the final representation (which they never shape).
+  const probeLoss = preset.probeSteps > 0 ? fitProbes(agent.perception, model, agent.memory, preset.probeSteps, 512, new Rng(deriveSeed(seed, 'probe-fit'))) : null;
+
+  phase('probes');
+
+  // Step 4. The critic: n-step TD on short-term memory, with the sim's cost weights.
+  let criticLoss: number | null = null;
+  if (preset.criticSteps > 0) {
+    const optimizer = tf.train.adam(1e-3);
+    const { discount, tdSteps } = agent.config.cost;
+    const criticRng = new Rng(deriveSeed(seed, 'critic'));
+    const encode = (x: tf.Tensor2D): tf.Tensor2D => agent.perception.inferBatch(x);
+    for (let i = 0; i < preset.criticSteps; i++) {
+      criticLoss = agent.critic.trainStep(agent.memory.sample(tdSteps + 1, 128, criticRng), encode, agent.cost.names, agent.settings.weights, discount, optimizer);
+    }
+    optimizer.dispose();
+    metrics.push(JSON.stringify({ phase: 'critic', steps: preset.criticSteps, loss: criticLoss }));
+  }
+
+  phase('critic');
+
+  // Step 5. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
+  const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: deriveSeed(seed, 'distill') }) : [];
+  for (const round of distill) metrics.push(JSON.stringify({ phase: 'distill', ...round }));
+
+  phase('distill');
+
+  // Step 6. The evidence on held-out episodes, then the final checkpoint.
+  const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')));
+  metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
+  save(preset.steps);
+  const trained = preset.steps - startStep;
+  phase('evaluate');
+  return {
+    phaseSeconds,
+    out: options.out ?? null,
+    transitions: agent.memory.totalWritten,
+    steps: preset.steps,
+    evidence,
+    transitionsPerSecond: trained > 0 ? (trained * preset.batch * preset.sequence) / (trainMs / 1000) : 0,
+    probeLoss,
+    criticLoss,
+    distill,
+    agent,
+  };
+}
+
+/** The ablation variants: full VICReg, then each anti-collapse term removed, then prediction alone. */
+export const ABLATIONS: Readonly<Record<string, Partial<LossWeights>>> = Object.freeze({
+  'full VICReg': {},
+  'no variance': { variance: 0 },
+  'no covariance': { covariance: 0 },
+  'prediction only': { variance: 0, covariance: 0, inverse: 0, smoothness: 0 },
+});
