@@ -6,7 +6,7 @@ import { Mlp } from '../agent/tensor/dense.ts';
 import { getSim } from '../sims/index.ts';
 import { Env } from '../world/env.ts';
 import { Rng } from '../world/rng.ts';
-import { percentiles } from '../bin/agents.ts';
+import { percentiles } from '../agent/math/percentiles.ts';
 
 export interface AgentBenchRow {
   backend: BackendName;

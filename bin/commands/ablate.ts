@@ -5,7 +5,7 @@ import { DEFAULT_LOSS_WEIGHTS } from '../../agent/world-model/trainer.ts';
 import { ABLATIONS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed } from '../options.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 interface AblateFlags {
   steps: number;

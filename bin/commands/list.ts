@@ -1,7 +1,7 @@
 // `autonomy list`: the registered sims (and intrinsic costs) with one-line descriptions.
 import type { Command } from 'commander';
 import { sims } from '../../sims/index.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 export function registerList(program: Command): void {
   program

@@ -3,13 +3,15 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
 import type { Agent } from '../../agent/agent.ts';
+import { loadCostFiles } from '../../agent/harness/costs.ts';
+import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
+import { formatTable } from '../../agent/harness/table.ts';
+import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { getSim } from '../../sims/index.ts';
-import { RecordingWriter } from '../../world/recording.ts';
+import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { runEpisodes } from '../../world/episodes.ts';
-import { AGENTS, loadCostFiles, percentiles, preparePolicy, type AgentName } from '../agents.ts';
+import { RecordingWriter } from '../../world/recording.ts';
 import { parsePositiveInt, parseSeed } from '../options.ts';
-import { formatTable } from '../table.ts';
 
 interface RunFlags {
   agent: AgentName;
@@ -41,7 +43,7 @@ export function registerRun(program: Command): void {
       const sim = getSim(simName);
       const backend = await initBackend(flags.backend);
       const extraCosts = await loadCostFiles(flags.cost);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts, planner: flags.planner });
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedCheckpoint(sim.name), extraCosts, planner: flags.planner });
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
         : undefined;

@@ -6,7 +6,7 @@ import { initBackend } from '../../agent/tensor/backend.ts';
 import { PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 interface TrainFlags {
   preset: keyof typeof PRESETS;

@@ -1,11 +1,13 @@
 // Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
 import { PLANNERS, type PlannerName } from '../../agent/actor/model-planner.ts';
 import { meterCosts } from '../../agent/cost/cost-meter.ts';
-import { getSim } from '../../sims/index.ts';
+import { simCosts } from '../../agent/harness/costs.ts';
+import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
+import { percentiles } from '../../agent/math/percentiles.ts';
+import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
-import { oraclePolicy } from './oracle.ts';
 import { runEpisodes } from '../../world/episodes.ts';
-import { AGENTS, percentiles, preparePolicy, simCosts, type AgentName } from '../agents.ts';
+import { oraclePolicy } from './oracle.ts';
 
 export type EvalPlanner = PlannerName | 'oracle';
 const EVAL_PLANNERS: readonly EvalPlanner[] = [...PLANNERS, 'oracle'];
@@ -67,6 +69,7 @@ export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
   const prepared = preparePolicy(sim, task.row.agent, {
     seed: task.seed,
     checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
+    shippedCheckpoint: shippedCheckpoint(sim.name),
     ...(task.row.planner ? { planner: task.row.planner as PlannerName } : {}),
     ...(task.deterministic ? { planning: { timeBudgetMs: 1e9 } } : {}),
   });

@@ -1,6 +1,7 @@
 // Runs every row of an evaluation over fixed seeds, serially or on a worker-thread pool (one worker per core).
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import { deriveSeed } from '../../world/seeds.ts';
 import { runEvalEpisode, summarizeRow, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
 
 export interface EvalOptions {
@@ -21,7 +22,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
     Array.from({ length: options.episodes }, (_, i) => ({
       sim: options.sim,
       row,
-      seed: options.seed + i,
+      seed: deriveSeed(options.seed, 'episode', i),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.deterministic ? { deterministic: true } : {}),
     })),

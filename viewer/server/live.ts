@@ -1,5 +1,6 @@
 // A live session: its own env and agent, stepped by a clock, streaming a frame per tick to one page.
-import { preparePolicy, type AgentName, type PreparedPolicy } from '../../bin/agents.ts';
+import { preparePolicy, type AgentName, type PreparedPolicy } from '../../agent/harness/policies.ts';
+import { shippedCheckpoint } from '../../sims/index.ts';
 import { Env, type Observation } from '../../world/env.ts';
 import { startEpisode, type EpisodePolicy } from '../../world/episodes.ts';
 import type { SimDefinition, WorldState } from '../../world/sim.ts';
@@ -36,7 +37,7 @@ export class LiveSession implements Session {
   ) {
     this.env = new Env(source.sim);
     this.seed = source.seed;
-    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint });
+    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint, shippedCheckpoint: shippedCheckpoint(source.sim.name) });
     this.clock = new Clock(() => this.tick(), channel);
   }
 
