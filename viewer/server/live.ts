@@ -3,6 +3,7 @@ import { preparePolicy, type AgentName, type PreparedPolicy } from '../../agent/
 import { shippedCheckpoint } from '../../sims/index.ts';
 import { Env, type Observation } from '../../world/env.ts';
 import { startEpisode, type EpisodePolicy } from '../../world/episodes.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import type { SimDefinition, WorldState } from '../../world/sim.ts';
 import type { ClientMessage } from '../protocol.ts';
 import { liveFrame } from './frames.ts';
@@ -62,7 +63,7 @@ export class LiveSession implements Session {
         this.clock.speed = message.speed;
         break;
       case 'restart':
-        this.beginEpisode(message.seed ?? this.seed + 1);
+        this.beginEpisode(message.seed ?? deriveSeed(this.seed, 'episode', 1));
         break;
       case 'goal':
         this.moveGoal(message.agent ?? 0, message.x, message.y);
@@ -117,7 +118,7 @@ export class LiveSession implements Session {
       this.channel.send({ type: 'error', message: `the simulation stopped: ${(e as Error).message}` });
       return;
     }
-    if (done) this.beginEpisode(this.seed + 1);
+    if (done) this.beginEpisode(deriveSeed(this.seed, 'episode', 1));
   }
 
   /** Moves an agent's goal (world pixels); learning agents get it as a task in observation units. */

@@ -20,7 +20,7 @@ beforeAll(async () => {
   };
   const preset = { transitions: 1000, steps: 20, batch: 16, sequence: 9, evalTransitions: 400, probeSteps: 10, criticSteps: 5, distill: { rounds: 1, episodes: 1, steps: 5, batch: 32 } };
   trainRun({ sim: getSim('reach'), preset, presetName: 'tiny', seed: 2, config: small, out: checkpoint, withoutMemory: true }).agent.dispose();
-});
+}, 120_000);
 
 describe('parseRows', () => {
   it('reads agents and planners, defaulting the planner of mode2', () => {
