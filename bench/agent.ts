@@ -11,7 +11,7 @@ import { percentiles } from '../agent/math/percentiles.ts';
 export interface AgentBenchRow {
   backend: BackendName;
   decision: { median: number; p95: number };
-  /** The reference: a bare 64→256→256→2 MLP forward at batch 1, same backend, same run. */
+  /** The reference: a bare 64→256→256→2 MLP forward at batch 1, same backend, same run. */
   bareForward: { median: number; p95: number };
 }
 

@@ -2,8 +2,8 @@
 import { Rng } from './rng.ts';
 
 /**
- * Each stream's seed from its base seed and, for a stream with many members, the member's index. The formulas are
- * the offsets the project has always used, so fixed-seed runs and evaluation tables reproduce.
+ * Each stream's seed from its base seed and, for a stream with many members, the member's index. The formulas keep
+ * the values that the shipped checkpoints and the evaluation tables were made with.
  */
 const STREAMS = {
   /** Episode i of a run that starts at the base seed. */

@@ -99,7 +99,7 @@ interface TrainingMeta {
   preset: string;
   seed: number;
   weights: LossWeights;
-  /** Absent in checkpoints from before `--scripted-share` (momentum exploration only). */
+  /** Share of scripted exploration episodes in the memory; absent means 0 (momentum only). */
   scriptedShare?: number;
 }
 
