@@ -1,12 +1,12 @@
-// Drives one Agent per body of a sim through the world's rollout loop, reporting costs and mode per tick.
-import type { EpisodePolicy, PolicyFactory } from '../world/rollout.ts';
+// Drives one Agent per body of a sim through the world's episode runner, reporting costs and mode per tick.
+import type { EpisodePolicy, PolicyFactory } from '../world/episodes.ts';
 import type { Agent } from './agent.ts';
 
 /** Ticks of imagined future drawn for an agent with a world model. */
 export const IMAGINED_STEPS = 16;
 
 /**
- * A rollout policy where agent i acts for body i; memory episodes follow the world's episodes. Its per-tick extras
+ * An episode policy where agent i acts for body i; memory episodes follow the world's episodes. Its per-tick extras
  * carry agent 0's costs (plus the world model's surprise) and an overlay: the mode badge and the imagined path.
  */
 export function agentPolicy(agents: readonly Agent[]): PolicyFactory {

@@ -6,12 +6,12 @@ import { Mlp } from '../agent/tensor/dense.ts';
 import { getSim } from '../sims/index.ts';
 import { Env } from '../world/env.ts';
 import { Rng } from '../world/rng.ts';
-import { percentiles } from '../bin/agents.ts';
+import { percentiles } from '../agent/math/percentiles.ts';
 
 export interface AgentBenchRow {
   backend: BackendName;
   decision: { median: number; p95: number };
-  /** The reference: a bare 64→256→256→2 MLP forward at batch 1, same backend, same run. */
+  /** The reference: a bare 64→256→256→2 MLP forward at batch 1, same backend, same run. */
   bareForward: { median: number; p95: number };
 }
 

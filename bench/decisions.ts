@@ -1,7 +1,8 @@
 // Agent decision latency in a sim with a trained checkpoint: Mode-1, and warm-started Mode-2 over whole episodes.
-import { preparePolicy, percentiles, shippedCheckpoint } from '../bin/agents.ts';
-import { getSim } from '../sims/index.ts';
-import { runEpisodes } from '../world/rollout.ts';
+import { preparePolicy } from '../agent/harness/policies.ts';
+import { percentiles } from '../agent/math/percentiles.ts';
+import { getSim, shippedCheckpoint } from '../sims/index.ts';
+import { runEpisodes } from '../world/episodes.ts';
 
 export interface DecisionBenchRow {
   agent: 'mode1' | 'mode2';
@@ -15,7 +16,7 @@ export interface DecisionBenchRow {
 /** Runs `episodes` episodes per agent on the sim's shipped checkpoint; null when none ships. */
 export function benchDecisions(simName = 'reach', episodes = 3): DecisionBenchRow[] | null {
   const sim = getSim(simName);
-  const checkpoint = shippedCheckpoint(sim);
+  const checkpoint = shippedCheckpoint(sim.name);
   if (!checkpoint) return null;
   const rows: DecisionBenchRow[] = [];
   for (const [agent, planner] of [['mode1', null], ['mode2', 'gd'], ['mode2', 'cem'], ['mode2', 'mppi']] as const) {

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark of the project, each against a baseline measured in the same run.
-import { formatTable } from '../bin/table.ts';
+import { formatTable } from '../agent/harness/table.ts';
 import { initBackend } from '../agent/tensor/backend.ts';
 import { benchAgent } from './agent.ts';
 import { benchDecisions } from './decisions.ts';

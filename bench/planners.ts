@@ -1,6 +1,6 @@
 // Planner micro-benchmark: ms per decision of GD, CEM and MPPI on an H-JEPA-sized predictor, against a naive autodiff GD loop.
 import * as tf from '@tensorflow/tfjs';
-import { percentiles } from '../bin/agents.ts';
+import { percentiles } from '../agent/math/percentiles.ts';
 import { Rng } from '../world/rng.ts';
 import { Mlp } from '../agent/tensor/dense.ts';
 import { planGradient } from '../agent/actor/planners/gradient.ts';

@@ -1,9 +1,9 @@
 // World-model benchmark: training throughput (batch 256 sub-sequences) on each backend, measured in the same run.
 import { Agent } from '../agent/agent.ts';
 import { initBackend, type BackendName } from '../agent/tensor/backend.ts';
-import { collectExperience } from '../agent/world-model/experience.ts';
+import { collectExperience } from '../agent/training/experience.ts';
 import { WorldModelTrainer } from '../agent/world-model/trainer.ts';
-import { PRESETS } from '../agent/world-model/training-run.ts';
+import { PRESETS } from '../agent/training/training-run.ts';
 import { getSim } from '../sims/index.ts';
 import { Env } from '../world/env.ts';
 import { Rng } from '../world/rng.ts';

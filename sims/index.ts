@@ -4,6 +4,7 @@ import forage from './forage.ts';
 import push from './push/index.ts';
 import reach from './reach.ts';
 import twoRooms from './two-rooms.ts';
+export { shippedCheckpoint } from './checkpoints.ts';
 
 export const sims: Readonly<Record<string, SimWithCosts>> = Object.freeze({
   [reach.name]: reach,

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CostModule } from '../cost/cost-module.ts';
 import type { AgentSettings } from '../ports.ts';
 import type { WorldModel } from '../world-model/world-model.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import type { Planner } from './actor.ts';
 import { shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
 import type { PlanningConfig } from './planning.ts';
@@ -69,7 +70,7 @@ export class HierarchicalPlanner implements Planner {
         candidates: this.options.candidates,
         iterations: this.options.iterations,
         init: this.coarsePlan ? shiftPlan(this.coarsePlan, K, k * A) : undefined,
-        seed: (this.options.seed * 7919 + this.decisions++) >>> 0,
+        seed: deriveSeed(deriveSeed(this.options.seed, 'subgoal-planner'), 'decision', this.decisions++),
       });
       this.coarsePlan = result.actions;
       this.coarseEvals += result.modelEvals;

@@ -4,6 +4,7 @@ import type { CostModule } from '../cost/cost-module.ts';
 import type { Critic } from '../cost/critic.ts';
 import type { AgentSettings } from '../ports.ts';
 import type { WorldModel } from '../world-model/world-model.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import type { Planner } from './actor.ts';
 import { evaluateCosts, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
 import type { PlanningConfig } from './planning.ts';
@@ -136,7 +137,7 @@ export class RecedingHorizonPlanner implements Planner {
         timeBudgetMs: this.options.timeBudgetMs,
         ...(this.options.elites !== undefined ? { elites: this.options.elites } : {}),
         init,
-        seed: (this.options.seed * 1_000_003 + this.episodeSeed * 7919 + this.decisions++) >>> 0,
+        seed: deriveSeed(deriveSeed(this.options.seed, 'planner', this.episodeSeed), 'decision', this.decisions++),
       });
       this.previous = result.actions;
       this.lastStats = { modelEvals: result.modelEvals, iterations: result.iterations, cost: result.cost };

@@ -1,6 +1,6 @@
 // Measures each loaded intrinsic cost per tick for any policy (agents report theirs; baselines are evaluated).
 import type { FeatureLayout } from '../../world/features.ts';
-import type { EpisodePolicy, PolicyFactory } from '../../world/rollout.ts';
+import type { EpisodePolicy, PolicyFactory } from '../../world/episodes.ts';
 import type { CostModule } from './cost-module.ts';
 
 export interface CostMeter {

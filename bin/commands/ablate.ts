@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { DEFAULT_LOSS_WEIGHTS } from '../../agent/world-model/trainer.ts';
-import { ABLATIONS, PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
+import { ABLATIONS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed } from '../options.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 interface AblateFlags {
   steps: number;

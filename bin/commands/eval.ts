@@ -2,12 +2,11 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { getSim } from '../../sims/index.ts';
-import { shippedCheckpoint } from '../agents.ts';
+import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
 import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 interface EvalFlags extends PlanningFlags {
   checkpoint?: string;
@@ -44,7 +43,7 @@ export function registerEval(program: Command): void {
       const { planner, ...planning } = planningOverrides(flags);
       if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
       const rows = flags.only ? parseRows(flags.only, planner) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;
-      const checkpoint = flags.checkpoint ?? shippedCheckpoint(sim);
+      const checkpoint = flags.checkpoint ?? shippedCheckpoint(sim.name);
       const needsModel = rows.some((r) => r.agent !== 'random' && r.agent !== 'scripted');
       if (needsModel && !checkpoint) {
         throw new Error(`no checkpoint ships for '${sim.name}': give --checkpoint DIR (from \`autonomy train ${sim.name}\`) or --only random,scripted`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { builtinCosts } from '../../agent/cost/builtins.ts';
 import { sims } from '../../sims/index.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 export function registerList(program: Command): void {
   program

@@ -2,13 +2,15 @@
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Agent } from '../../agent/agent.ts';
+import { loadCostFiles } from '../../agent/harness/costs.ts';
+import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
+import { formatTable } from '../../agent/harness/table.ts';
+import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { getSim } from '../../sims/index.ts';
+import { getSim, shippedCheckpoint } from '../../sims/index.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 import { RecordingWriter } from '../../world/recording.ts';
-import { runEpisodes } from '../../world/rollout.ts';
-import { AGENTS, loadCostFiles, percentiles, preparePolicy, type AgentName } from '../agents.ts';
 import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
-import { formatTable } from '../table.ts';
 
 interface RunFlags extends PlanningFlags {
   agent: AgentName;
@@ -39,7 +41,7 @@ export function registerRun(program: Command): void {
       const sim = getSim(simName);
       const backend = await initBackend(flags.backend);
       const extraCosts = await loadCostFiles(flags.cost);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, extraCosts, planning: planningOverrides(flags) });
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedCheckpoint(sim.name), extraCosts, planning: planningOverrides(flags) });
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
         : undefined;

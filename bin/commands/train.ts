@@ -4,10 +4,10 @@ import cliProgress from 'cli-progress';
 import path from 'node:path';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { checkCheckpointTarget } from '../../agent/checkpoint.ts';
-import { METRICS, PRESETS, trainRun } from '../../agent/world-model/training-run.ts';
+import { METRICS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../agent/harness/table.ts';
 
 interface TrainFlags {
   preset: keyof typeof PRESETS;

@@ -7,7 +7,7 @@ import { getSim } from '../../sims/index.ts';
 import { readRecording } from '../../world/recording.ts';
 import { ensureViewerBuilt } from '../../viewer/server/build.ts';
 import { startViewer, type ViewerOptions } from '../../viewer/server/server.ts';
-import { AGENTS, type AgentName } from '../agents.ts';
+import { AGENTS, type AgentName } from '../../agent/harness/policies.ts';
 import { addPlanningOptions, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 
 interface ViewFlags extends PlanningFlags {

@@ -2,11 +2,13 @@
 import { PLANNER_NAMES, type PlannerName } from '../../agent/actor/planners/registry.ts';
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { meterCosts } from '../../agent/cost/cost-meter.ts';
-import { getSim } from '../../sims/index.ts';
+import { simCosts } from '../../agent/harness/costs.ts';
+import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
+import { percentiles } from '../../agent/math/percentiles.ts';
+import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 import { oraclePolicy } from './oracle.ts';
-import { runEpisodes } from '../../world/rollout.ts';
-import { AGENTS, percentiles, preparePolicy, simCosts, type AgentName } from '../agents.ts';
 
 export type EvalPlanner = PlannerName | 'oracle';
 const EVAL_PLANNERS: readonly EvalPlanner[] = [...PLANNER_NAMES, 'oracle'];
@@ -66,6 +68,7 @@ export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
   const prepared = preparePolicy(sim, task.row.agent, {
     seed: task.seed,
     checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
+    shippedCheckpoint: shippedCheckpoint(sim.name),
     ...(task.row.planner ? { planner: task.row.planner as PlannerName } : {}),
     ...(task.row.planner && (task.planning || task.deterministic) ? { planning: { ...task.planning, ...(task.deterministic ? { timeBudgetMs: 1e9 } : {}) } } : {}),
   });

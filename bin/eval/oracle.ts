@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { shiftPlan } from '../../agent/actor/planners/index.ts';
 import type { CostModule } from '../../agent/cost/cost-module.ts';
-import { Env } from '../../world/env.ts';
-import type { PolicyFactory } from '../../world/rollout.ts';
+import { ACTION_SIZE as A, Env } from '../../world/env.ts';
+import type { PolicyFactory } from '../../world/episodes.ts';
 import { Rng } from '../../world/rng.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 
 export interface OracleOptions {
   horizon: number;
@@ -32,9 +33,9 @@ export function oraclePolicy(costs: CostModule, weights: Readonly<Record<string,
     const model = new Env(env.sim);
     model.reset({ seed });
     const layout = env.observationLayout;
-    const rng = new Rng(seed ^ 0x9e3779b9);
-    let mean: Float32Array = new Float32Array(H * 2);
-    const idle = Array.from({ length: env.agentCount - 1 }, () => new Float32Array(2));
+    const rng = new Rng(deriveSeed(seed, 'oracle'));
+    let mean: Float32Array = new Float32Array(H * A);
+    const idle = Array.from({ length: env.agentCount - 1 }, () => new Float32Array(A));
     return {
       act: (_observations, state) => {
         let std = 0.6;
@@ -43,13 +44,13 @@ export function oraclePolicy(costs: CostModule, weights: Readonly<Record<string,
           // Step 1. Sample around the mean (the mean itself is candidate 0) and roll each candidate out in the simulator.
           const plans = Array.from({ length: B }, (_, b) => Float32Array.from(mean, (m) => (b === 0 ? m : Math.max(-1, Math.min(1, m + std * rng.normal())))));
           const rows = new Float32Array(B * H * layout.size);
-          const acts = new Float32Array(B * H * 2);
+          const acts = new Float32Array(B * H * A);
           plans.forEach((plan, b) => {
             model.restore(state);
             let last: Float32Array = new Float32Array(layout.size);
             let ended = false;
             for (let t = 0; t < H; t++) {
-              const a = plan.subarray(2 * t, 2 * t + 2);
+              const a = plan.subarray(A * t, A * t + A);
               // After the episode ends in the copy, its last observation stands for the rest of the horizon.
               if (!ended) {
                 const r = model.step([a, ...idle]);
@@ -57,12 +58,12 @@ export function oraclePolicy(costs: CostModule, weights: Readonly<Record<string,
                 ended = r.terminated || r.truncated;
               }
               rows.set(last, (b * H + t) * layout.size);
-              acts.set(a, (b * H + t) * 2);
+              acts.set(a, (b * H + t) * A);
             }
           });
           stats.simulatorSteps += B * H;
           // Step 2. Price every step with the intrinsic costs in one batch; discounted sum per candidate.
-          const perStep = tf.tidy(() => costs.intrinsic(tf.tensor2d(rows, [B * H, layout.size]), tf.tensor2d(acts, [B * H, 2]), layout, weights).dataSync());
+          const perStep = tf.tidy(() => costs.intrinsic(tf.tensor2d(rows, [B * H, layout.size]), tf.tensor2d(acts, [B * H, A]), layout, weights).dataSync());
           const totals = plans.map((_, b) => {
             let sum = 0;
             for (let t = 0; t < H; t++) sum += discount ** t * perStep[b * H + t]!;
@@ -76,8 +77,8 @@ export function oraclePolicy(costs: CostModule, weights: Readonly<Record<string,
           std *= 0.6;
         }
         stats.decisions++;
-        const action = best.actions.slice(0, 2);
-        mean = shiftPlan(best.actions, H, 2);
+        const action = best.actions.slice(0, A);
+        mean = shiftPlan(best.actions, H, A);
         return [action, ...idle];
       },
     };

@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import { runEvalEpisode, summarizeRow, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
 
 export interface EvalOptions {
@@ -24,7 +25,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
     Array.from({ length: options.episodes }, (_, i) => ({
       sim: options.sim,
       row,
-      seed: options.seed + i,
+      seed: deriveSeed(options.seed, 'episode', i),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.deterministic ? { deterministic: true } : {}),
       ...(options.planning && Object.keys(options.planning).length > 0 ? { planning: options.planning } : {}),

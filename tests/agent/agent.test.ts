@@ -6,7 +6,7 @@ import { agentPolicy } from '../../agent/episode-policy.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim, sims } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
-import { runEpisodes } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 import { Rng } from '../../world/rng.ts';
 
 beforeAll(async () => {

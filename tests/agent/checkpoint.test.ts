@@ -12,7 +12,7 @@ import { agentPolicy } from '../../agent/episode-policy.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
-import { runEpisodes } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');

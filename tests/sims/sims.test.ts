@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { getSim, sims } from '../../sims/index.ts';
 import { checkEnv } from '../../world/check-env.ts';
-import { randomPolicy, runEpisodes, scriptedPolicy } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
+import { randomPolicy, scriptedPolicy } from '../../world/exploration.ts';
 
 describe.each(Object.keys(sims))('sim %s', (name) => {
   const sim = getSim(name);

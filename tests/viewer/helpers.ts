@@ -5,7 +5,8 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { getSim } from '../../sims/index.ts';
 import { RecordingWriter, readRecording, type Recording } from '../../world/recording.ts';
-import { runEpisodes, scriptedPolicy } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
+import { scriptedPolicy } from '../../world/exploration.ts';
 import type { ClientMessage, ServerMessage } from '../../viewer/protocol.ts';
 
 export interface TestClient {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getSim } from '../../sims/index.ts';
 import { parseRecording, readRecording, RecordingWriter } from '../../world/recording.ts';
-import { runEpisodes, scriptedPolicy } from '../../world/rollout.ts';
+import { runEpisodes } from '../../world/episodes.ts';
+import { scriptedPolicy } from '../../world/exploration.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-rec-'));
 

@@ -1,6 +1,6 @@
 // Turns world states and recording ticks into viewer frames: rounded poses, ray end points and trails.
 import type { Env, Observation } from '../../world/env.ts';
-import type { TickExtras } from '../../world/rollout.ts';
+import type { TickExtras } from '../../world/episodes.ts';
 import { round, worldSnapshot } from '../../world/recording.ts';
 import type { Vec, WorldState } from '../../world/sim.ts';
 import type { Frame } from '../protocol.ts';

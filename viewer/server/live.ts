@@ -1,9 +1,10 @@
 // A live session: its own env and agent, stepped by a clock, streaming a frame per tick to one page.
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
-import { preparePolicy, type AgentName, type PreparedPolicy } from '../../bin/agents.ts';
+import { preparePolicy, type AgentName, type PreparedPolicy } from '../../agent/harness/policies.ts';
+import { shippedCheckpoint } from '../../sims/index.ts';
 import { Env, type Observation } from '../../world/env.ts';
-import { Rng } from '../../world/rng.ts';
-import { policySeed, type EpisodePolicy } from '../../world/rollout.ts';
+import { startEpisode, type EpisodePolicy } from '../../world/episodes.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import type { SimDefinition, WorldState } from '../../world/sim.ts';
 import type { ClientMessage } from '../protocol.ts';
 import { liveFrame } from './frames.ts';
@@ -40,7 +41,7 @@ export class LiveSession implements Session {
   ) {
     this.env = new Env(source.sim);
     this.seed = source.seed;
-    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint, ...(source.planning ? { planning: source.planning } : {}) });
+    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint, shippedCheckpoint: shippedCheckpoint(source.sim.name), ...(source.planning ? { planning: source.planning } : {}) });
     this.clock = new Clock(() => this.tick(), channel);
   }
 
@@ -65,7 +66,7 @@ export class LiveSession implements Session {
         this.clock.speed = message.speed;
         break;
       case 'restart':
-        this.beginEpisode(message.seed ?? this.seed + 1);
+        this.beginEpisode(message.seed ?? deriveSeed(this.seed, 'episode', 1));
         break;
       case 'goal':
         this.moveGoal(message.agent ?? 0, message.x, message.y);
@@ -87,13 +88,13 @@ export class LiveSession implements Session {
     this.policy?.end?.();
     this.seed = seed;
     this.episode++;
-    const first = this.env.reset({ seed });
-    const scene = first.info.state.scene;
     if (this.goalOverridden) {
       for (const agent of this.prepared.agents) agent.setTask({ goal: null });
       this.goalOverridden = false;
     }
-    this.policy = this.prepared.policy({ env: this.env, scene, episode: this.episode, seed, rng: new Rng(policySeed(seed)) });
+    const { first, policy, context } = startEpisode(this.env, this.prepared.policy, this.episode, seed);
+    const scene = context.scene;
+    this.policy = policy;
     this.observations = first.observations;
     this.state = first.info.state;
     this.channel.send({ type: 'scene', episode: this.episode, seed, scene });
@@ -120,7 +121,7 @@ export class LiveSession implements Session {
       this.channel.send({ type: 'error', message: `the simulation stopped: ${(e as Error).message}` });
       return;
     }
-    if (done) this.beginEpisode(this.seed + 1);
+    if (done) this.beginEpisode(deriveSeed(this.seed, 'episode', 1));
   }
 
   /** Moves an agent's goal (world pixels); learning agents get it as a task in observation units. */

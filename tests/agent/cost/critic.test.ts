@@ -7,7 +7,8 @@ import { initBackend } from '../../../agent/tensor/backend.ts';
 import { getSim } from '../../../sims/index.ts';
 import { Env } from '../../../world/env.ts';
 import { Rng } from '../../../world/rng.ts';
-import { runEpisodes, scriptedPolicy } from '../../../world/rollout.ts';
+import { runEpisodes } from '../../../world/episodes.ts';
+import { scriptedPolicy } from '../../../world/exploration.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../agent/tensor/backend.ts';
-import { trainRun } from '../../../agent/world-model/training-run.ts';
+import { trainRun } from '../../../agent/training/training-run.ts';
 import { parseRows, summarizeRow } from '../../../bin/eval/episodes.ts';
 import { runEvaluation } from '../../../bin/eval/run-eval.ts';
 import { getSim } from '../../../sims/index.ts';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   };
   const preset = { transitions: 1000, steps: 20, batch: 16, sequence: 9, evalTransitions: 400, probeSteps: 10, criticSteps: 5, distill: { rounds: 1, episodes: 1, steps: 5, batch: 32 } };
   trainRun({ sim: getSim('reach'), preset, presetName: 'tiny', seed: 2, config: small, out: checkpoint, withoutMemory: true }).agent.dispose();
-});
+}, 120_000);
 
 describe('parseRows', () => {
   it('reads agents and planners, defaulting the planner of mode2', () => {

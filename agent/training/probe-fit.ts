@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../world/rng.ts';
 import type { ShortTermMemory } from '../memory/short-term-memory.ts';
 import type { PerceptionEncoder } from '../perception/encoder.ts';
-import type { HJepa } from './h-jepa.ts';
+import type { HJepa } from '../world-model/h-jepa.ts';
 
 /**
  * Trains only the probe heads of both levels, on every state in memory: the representation is fixed, so this never

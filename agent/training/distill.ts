@@ -1,7 +1,9 @@
 // Compiles Mode-2 into Mode-1 (amortised inference): the policy learns the planner's actions on the states it visits, DAgger-style.
 import * as tf from '@tensorflow/tfjs';
-import { Env } from '../../world/env.ts';
+import { ACTION_SIZE, Env } from '../../world/env.ts';
+import { runEpisodes } from '../../world/episodes.ts';
 import { Rng } from '../../world/rng.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import type { SimDefinition } from '../../world/sim.ts';
 import type { Agent } from '../agent.ts';
 
@@ -35,23 +37,17 @@ export interface DistillRound {
   kept?: boolean;
 }
 
-/** Success rate and mean steps of the policy alone (Mode-1) on the given seeds. */
-export function validatePolicy(agent: Agent, env: Env, seeds: readonly number[]): { success: number; steps: number } {
-  let successes = 0;
-  let steps = 0;
-  for (const seed of seeds) {
-    let observation = env.reset({ seed }).observations[0]!;
-    let done = false;
-    while (!done) {
-      const s = agent.perception.encode(agent.configurator.perceive(observation, agent.settings));
-      const r = env.step([agent.actor.policy.act(s)]);
-      observation = r.observations[0]!;
-      done = r.terminated || r.truncated;
-      steps++;
-      if (r.terminated) successes++;
-    }
-  }
-  return { success: successes / seeds.length, steps: steps / seeds.length };
+/** Success rate and mean steps of the policy alone (Mode-1) on `episodes` episodes from `seed` on. */
+export function validatePolicy(agent: Agent, sim: SimDefinition, seed: number, episodes: number): { success: number; steps: number } {
+  const run = runEpisodes({
+    sim,
+    episodes,
+    seed,
+    policy: () => ({
+      act: (observations) => [agent.actor.policy.act(agent.perception.encode(agent.configurator.perceive(observations[0]!, agent.settings)))],
+    }),
+  });
+  return { success: run.successRate, steps: run.meanSteps };
 }
 
 /**
@@ -61,67 +57,65 @@ export function validatePolicy(agent: Agent, env: Env, seeds: readonly number[])
 export function distillPolicy(agent: Agent, sim: SimDefinition, options: DistillOptions, onRound?: (r: DistillRound) => void): DistillRound[] {
   const planner = agent.planner;
   if (!planner) throw new Error('distillation needs a planner: the agent has no world model');
-  const env = new Env(sim);
-  const layout = env.observationLayout;
-  const obsSize = layout.size;
-  const observations: Float32Array[] = [];
+  const obsSize = new Env(sim).observationLayout.size;
+  const inputs: Float32Array[] = [];
   const labels: Float32Array[] = [];
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const rng = new Rng(options.seed);
+  const rng = new Rng(deriveSeed(options.seed, 'distill-batches'));
   const settings = { ...agent.settings, mode: 'mode2' as const };
   const rounds: DistillRound[] = [];
-  const validationSeeds = Array.from({ length: options.validationEpisodes ?? 0 }, (_, e) => options.seed + 5_000_000 + e);
+  const validationEpisodes = options.validationEpisodes ?? 0;
   let best: { success: number; steps: number; weights: tf.Tensor[] } | null = null;
   for (let round = 0; round < options.rounds; round++) {
     // Step 1. Gather: act (planner first, then policy), label every visited state with the planner's action.
-    let successes = 0;
-    for (let e = 0; e < options.episodes; e++) {
-      const seed = options.seed + round * 10_000 + e;
-      let observation = env.reset({ seed }).observations[0]!;
-      agent.beginEpisode(seed);
-      let done = false;
-      while (!done) {
-        const perceived = agent.configurator.perceive(observation, settings);
-        const s = agent.perception.encode(perceived);
-        const target = planner.plan(s, settings).action;
-        observations.push(perceived);
-        labels.push(target);
-        const action = round === 0 ? target : agent.actor.policy.act(s);
-        const r = env.step([action]);
-        observation = r.observations[0]!;
-        done = r.terminated || r.truncated;
-        if (r.terminated) successes++;
-      }
-      agent.endEpisode();
-    }
+    const gathered = runEpisodes({
+      sim,
+      episodes: options.episodes,
+      seed: deriveSeed(options.seed, 'distill-round', round),
+      policy: ({ seed }) => {
+        agent.beginEpisode(seed);
+        return {
+          act: (observations) => {
+            const perceived = agent.configurator.perceive(observations[0]!, settings);
+            const s = agent.perception.encode(perceived);
+            const target = planner.plan(s, settings).action;
+            inputs.push(perceived);
+            labels.push(target);
+            return [round === 0 ? target : agent.actor.policy.act(s)];
+          },
+          end: () => agent.endEpisode(),
+        };
+      },
+    });
+    const successes = gathered.episodes.filter((e) => e.success).length;
     // Step 2. Regress the policy on the aggregate, the encoder frozen (its states are computed outside the loss).
-    const n = observations.length;
+    const n = inputs.length;
     const x = new Float32Array(n * obsSize);
-    const y = new Float32Array(n * 2);
-    observations.forEach((o, i) => x.set(o, i * obsSize));
-    labels.forEach((a, i) => y.set(a, i * 2));
+    const y = new Float32Array(n * ACTION_SIZE);
+    inputs.forEach((o, i) => x.set(o, i * obsSize));
+    labels.forEach((a, i) => y.set(a, i * ACTION_SIZE));
     const d = agent.perception.latent;
     const states = agent.perception.encodeRows(x, n);
     const rows = Math.min(options.batch, n);
     const sb = new Float32Array(rows * d);
-    const ab = new Float32Array(rows * 2);
+    const ab = new Float32Array(rows * ACTION_SIZE);
     let loss = Number.NaN;
     for (let step = 0; step < options.steps; step++) {
       for (let i = 0; i < rows; i++) {
         const r = rng.int(n);
         sb.set(states.subarray(r * d, (r + 1) * d), i * d);
-        ab.set(y.subarray(r * 2, r * 2 + 2), i * 2);
+        ab.set(y.subarray(r * ACTION_SIZE, (r + 1) * ACTION_SIZE), i * ACTION_SIZE);
       }
       loss = tf.tidy(() => {
         const s = tf.tensor2d(sb, [rows, d]);
-        const a = tf.tensor2d(ab, [rows, 2]);
+        const a = tf.tensor2d(ab, [rows, ACTION_SIZE]);
         return optimizer.minimize(() => tf.mean(tf.square(tf.sub(agent.actor.policy.actBatch(s), a))) as tf.Scalar, true, agent.actor.policy.variables)!.dataSync()[0]!;
       });
     }
     const result: DistillRound = { round, successRate: successes / options.episodes, samples: n, loss };
     // Step 3. Validate the policy alone; keep a copy of the best one (higher success, then fewer steps).
-    if (validationSeeds.length > 0) {
-      const score = validatePolicy(agent, env, validationSeeds);
+    if (validationEpisodes > 0) {
+      const score = validatePolicy(agent, sim, deriveSeed(options.seed, 'distill-validation'), validationEpisodes);
       result.validation = score.success;
       result.kept = !best || score.success > best.success || (score.success === best.success && score.steps < best.steps);
       if (result.kept) {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { getSim } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
-import { mixedExploration, momentumPolicy, policySeed, runEpisodes, type PolicyFactory } from '../../world/rollout.ts';
-import { Rng } from '../../world/rng.ts';
+import { runEpisodes, startEpisode, type PolicyFactory } from '../../world/episodes.ts';
+import { mixedExploration, momentumPolicy } from '../../world/exploration.ts';
 
 /** The actions a policy takes over the first ticks of one seeded episode. */
 function actionsOf(factory: PolicyFactory, sim: string, seed: number, ticks: number): number[] {
   const env = new Env(getSim(sim));
-  let r = env.reset({ seed });
-  const policy = factory({ env, scene: r.info.state.scene, episode: 0, seed, rng: new Rng(policySeed(seed)) });
+  const { first, policy } = startEpisode(env, factory, 0, seed);
+  let r = first;
   const out: number[] = [];
   for (let t = 0; t < ticks; t++) {
     const a = policy.act(r.observations, r.info.state);

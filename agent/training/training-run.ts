@@ -6,14 +6,15 @@ import { Agent } from '../agent.ts';
 import { loadAgentCheckpoint, saveAgent } from '../agent-checkpoint.ts';
 import type { AgentConfigInput } from '../config.ts';
 import { Env } from '../../world/env.ts';
+import { mixedExploration } from '../../world/exploration.ts';
 import { Rng } from '../../world/rng.ts';
+import { deriveSeed } from '../../world/seeds.ts';
 import type { SimWithCosts } from '../cost/registry.ts';
-import { distillPolicy, type DistillRound } from '../actor/distill.ts';
-import { evaluateWorldModel, type WorldModelEvidence } from './evaluate.ts';
-import { fitProbes } from './probe-fit.ts';
+import { evaluateWorldModel, type WorldModelEvidence } from '../world-model/evaluate.ts';
+import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from '../world-model/trainer.ts';
+import { distillPolicy, type DistillRound } from './distill.ts';
 import { collectExperience, memorySink } from './experience.ts';
-import { mixedExploration } from '../../world/rollout.ts';
-import { DEFAULT_LOSS_WEIGHTS, WorldModelTrainer, type LossReport, type LossWeights } from './trainer.ts';
+import { fitProbes } from './probe-fit.ts';
 
 export interface Preset {
   /** Exploration ticks collected into short-term memory. */
@@ -98,7 +99,7 @@ interface TrainingMeta {
   preset: string;
   seed: number;
   weights: LossWeights;
-  /** Absent in checkpoints from before `--scripted-share` (momentum exploration only). */
+  /** Share of scripted exploration episodes in the memory; absent means 0 (momentum only). */
   scriptedShare?: number;
 }
 
@@ -142,17 +143,17 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       simCosts: sim.costs,
       config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
     });
-    collectExperience(agent, sim, preset.transitions, seed, mixedExploration(scriptedShare));
+    collectExperience(agent, sim, preset.transitions, deriveSeed(seed, 'exploration'), mixedExploration(scriptedShare));
   }
   const held = memorySink(layout, preset.evalTransitions);
-  collectExperience(held, sim, preset.evalTransitions, seed + 1_000_000);
+  collectExperience(held, sim, preset.evalTransitions, deriveSeed(seed, 'held-out'));
 
   phase('collect');
 
   // Step 2. Train, logging every loss term, checkpointing atomically, stopping on NaN or divergence.
   const model = agent.hjepa;
   const trainer = new WorldModelTrainer(agent.perception, model, weights);
-  const rng = new Rng(seed + startStep + 17);
+  const rng = new Rng(deriveSeed(seed, 'world-model-batches', startStep));
   const positionScale = new Env(sim).positionScale;
   const save = (step: number): void => {
     if (!options.out) return;
@@ -175,7 +176,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     options.onStep?.(step + 1, report);
     if ((step + 1) % 50 === 0 || step + 1 === preset.steps) metrics.push(JSON.stringify({ step: step + 1, ...report }));
     if ((step + 1) % every === 0 && step + 1 < preset.steps) {
-      const ev = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(seed), 128);
+      const ev = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')), 128);
       metrics.push(JSON.stringify({ step: step + 1, effectiveRank: ev.effectiveRank, minStd: ev.minStd, probeR2: ev.probeR2, predError: ev.predError }));
       save(step + 1);
       lastSaved = step + 1;
@@ -186,7 +187,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   phase('worldModel');
 
   // Step 3. Probe heads refitted on the final representation (which they never shape).
-  const probeLoss = preset.probeSteps > 0 ? fitProbes(agent.perception, model, agent.memory, preset.probeSteps, 512, new Rng(seed + 3)) : null;
+  const probeLoss = preset.probeSteps > 0 ? fitProbes(agent.perception, model, agent.memory, preset.probeSteps, 512, new Rng(deriveSeed(seed, 'probe-fit'))) : null;
 
   phase('probes');
 
@@ -195,7 +196,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   if (preset.criticSteps > 0) {
     const optimizer = tf.train.adam(1e-3);
     const { discount, tdSteps } = agent.config.cost;
-    const criticRng = new Rng(seed + 5);
+    const criticRng = new Rng(deriveSeed(seed, 'critic'));
     const encode = (x: tf.Tensor2D): tf.Tensor2D => agent.perception.inferBatch(x);
     for (let i = 0; i < preset.criticSteps; i++) {
       criticLoss = agent.critic.trainStep(agent.memory.sample(tdSteps + 1, 128, criticRng), encode, agent.cost.names, agent.settings.weights, discount, optimizer);
@@ -207,13 +208,13 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   phase('critic');
 
   // Step 5. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
-  const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: seed + 2_000_000 }) : [];
+  const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: deriveSeed(seed, 'distill') }) : [];
   for (const round of distill) metrics.push(JSON.stringify({ phase: 'distill', ...round }));
 
   phase('distill');
 
   // Step 6. The evidence on held-out episodes, then the final checkpoint.
-  const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(seed));
+  const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')));
   metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
   save(preset.steps);
   const trained = preset.steps - startStep;

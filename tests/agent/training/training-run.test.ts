@@ -3,32 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillPolicy, validatePolicy } from '../../../agent/actor/distill.ts';
 import { initBackend } from '../../../agent/tensor/backend.ts';
+import { trainRun } from '../../../agent/training/training-run.ts';
 import { DEFAULT_LOSS_WEIGHTS } from '../../../agent/world-model/trainer.ts';
-import { trainRun, type Preset } from '../../../agent/world-model/training-run.ts';
 import { getSim } from '../../../sims/index.ts';
-import { Env } from '../../../world/env.ts';
+import { small, tiny } from './fixtures.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const tiny: Preset = {
-  transitions: 1500,
-  steps: 40,
-  batch: 16,
-  sequence: 9,
-  evalTransitions: 600,
-  probeSteps: 20,
-  criticSteps: 10,
-  distill: { rounds: 2, episodes: 1, steps: 10, batch: 32 },
-};
-const small = {
-  perception: { latent: 8, hidden: 32, branch: 16 },
-  worldModel: { hidden: 32, expander: [32], probeHidden: 16, level2Hidden: 16, level2Latent: 4 },
-  planning: { candidates: 4, iterations: 2, horizon: 4 },
-};
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-wm-'));
 
 describe('trainRun', () => {
@@ -53,29 +37,6 @@ describe('trainRun', () => {
     expect(a.result.criticLoss).not.toBeNull();
     const b = run();
     expect(b.losses).toEqual(a.losses);
-  });
-
-  it('keeps the distilled policy of the round that validated best', () => {
-    const sim = getSim('reach');
-    const result = trainRun({ sim, preset: { ...tiny, distill: { ...tiny.distill, rounds: 0 } }, presetName: 'tiny', seed: 4, config: small });
-    const agent = result.agent;
-    try {
-      const state = Float32Array.from({ length: agent.perception.latent }, (_, i) => Math.sin(i));
-      const actions: Float32Array[] = [];
-      const options = { rounds: 3, episodes: 1, steps: 10, batch: 32, seed: 9, validationEpisodes: 3 };
-      const rounds = distillPolicy(agent, sim, options, () => actions.push(agent.actor.policy.act(state)));
-      expect(rounds.every((r) => r.validation !== undefined)).toBe(true);
-      expect(rounds[0]!.kept).toBe(true);
-      const kept = rounds.map((r) => r.kept).lastIndexOf(true);
-      expect(rounds[kept]!.validation).toBe(Math.max(...rounds.map((r) => r.validation!)));
-      // The policy in the agent is the kept round's, not the last round's.
-      expect(agent.actor.policy.act(state)).toEqual(actions[kept]);
-      if (kept !== 2) expect(actions[2]).not.toEqual(actions[kept]);
-      const seeds = [0, 1, 2].map((e) => 9 + 5_000_000 + e);
-      expect(validatePolicy(agent, new Env(sim), seeds).success).toBe(rounds[kept]!.validation);
-    } finally {
-      agent.dispose();
-    }
   });
 
   it('writes a checkpoint with a metrics log and resumes from it', () => {

@@ -1,4 +1,4 @@
-// Plain-text tables for CLI summaries.
+// Plain-text tables for the summaries the CLI and the benchmarks print.
 
 /** Formats rows of cells as an aligned text table with a header rule. */
 export function formatTable(header: string[], rows: (string | number)[][]): string {

@@ -1,0 +1,67 @@
+// The episode policy behind each agent name: the baselines, or agents in Mode-1, Mode-2 or auto (fresh or from a checkpoint).
+import type { PlannerName } from '../actor/planners/registry.ts';
+import { Agent } from '../agent.ts';
+import { loadAgent, type ConfigOverrides } from '../agent-checkpoint.ts';
+import { meterCosts } from '../cost/cost-meter.ts';
+import type { IntrinsicCost } from '../cost/intrinsic.ts';
+import type { SimWithCosts } from '../cost/registry.ts';
+import { agentPolicy } from '../episode-policy.ts';
+import { Env } from '../../world/env.ts';
+import type { PolicyFactory } from '../../world/episodes.ts';
+import { randomPolicy, scriptedPolicy } from '../../world/exploration.ts';
+import { deriveSeed } from '../../world/seeds.ts';
+import { simCosts } from './costs.ts';
+
+export const AGENTS = ['random', 'scripted', 'mode1', 'mode2', 'auto'] as const;
+export type AgentName = (typeof AGENTS)[number];
+
+export interface PreparedPolicy {
+  policy: PolicyFactory;
+  meanCost(): Record<string, number>;
+  /** Per-tick milliseconds from observation to action. */
+  decisionMs(): number[];
+  agents: Agent[];
+  /** The weight u_i of each loaded intrinsic cost. */
+  weights: Readonly<Record<string, number>>;
+}
+
+export interface PrepareOptions {
+  seed: number;
+  /** Checkpoint folder of a learning agent; refused for the baselines. */
+  checkpoint?: string;
+  /** The sim's shipped checkpoint, loaded by a learning agent when `checkpoint` is not given. */
+  shippedCheckpoint?: string;
+  extraCosts?: IntrinsicCost[];
+  planner?: PlannerName;
+  planning?: ConfigOverrides['planning'];
+}
+
+export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: PrepareOptions): PreparedPolicy {
+  const layout = new Env(sim).observationLayout;
+  const extraCosts = options.extraCosts ?? [];
+  if (agentName === 'mode1' || agentName === 'mode2' || agentName === 'auto') {
+    const checkpoint = options.checkpoint ?? options.shippedCheckpoint;
+    if (!checkpoint && agentName !== 'mode1') {
+      throw new Error(`--agent ${agentName} plans with a trained world model: give --checkpoint DIR (from \`autonomy train ${sim.name}\`); no checkpoint ships for '${sim.name}'`);
+    }
+    const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: { ...options.planning, ...(options.planner ? { planner: options.planner } : {}) } };
+    const agents = Array.from({ length: sim.agentCount }, (_, i) =>
+      checkpoint
+        ? loadAgent(checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs }, sim.name, overrides)
+        : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs, config: { seed: deriveSeed(options.seed, 'agent', i) } }),
+    );
+    const meter = meterCosts(agentPolicy(agents), agents[0]!.cost, layout, (i) => agents[i]!.lastCost?.values ?? null);
+    return {
+      policy: meter.policy,
+      meanCost: meter.means,
+      decisionMs: () => agents.flatMap((a) => a.decisionMs),
+      agents,
+      weights: agents[0]!.settings.weights,
+    };
+  }
+  if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1, mode2, auto); '${agentName}' has nothing to load`);
+  if (options.planner || Object.keys(options.planning ?? {}).length > 0) throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are for planning agents (mode2, auto); '${agentName}' does not plan`);
+  const { costs, weights } = simCosts(sim, layout, extraCosts);
+  const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
+  return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights };
+}
