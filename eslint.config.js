@@ -9,13 +9,20 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   { folder: 'world', forbidden: ['agent', 'sims', 'bin', 'viewer', 'bench'], rule: 'world/ is the bottom layer: it imports nothing of ours' },
   { folder: 'agent', forbidden: ['sims', 'bin', 'viewer', 'bench'], rule: 'agent/ imports only world/ (a sim or its checkpoint path is passed in)' },
-  { folder: 'sims', forbidden: ['agent', 'bin', 'viewer', 'bench'], except: ['agent/cost'], rule: 'sims/ imports only world/ and the cost API in agent/cost/' },
+  { folder: 'sims', forbidden: ['agent', 'bin', 'viewer', 'bench'], except: ['agent/cost/index\\.ts$'], rule: 'sims/ imports only world/ and the cost API, agent/cost/index.ts' },
   { folder: 'viewer', forbidden: ['bin'], rule: 'viewer/ never imports bin/ (the CLI); what both need lives in agent/ or world/' },
   { folder: 'bench', forbidden: ['bin'], rule: 'bench/ never imports bin/ (the CLI); what both need lives in agent/ or world/' },
 ];
 
 /** `^(\.\./)+` then, unless an exception follows, one of the forbidden folders. */
-const climbsInto = (forbidden, except = []) => `^(\\.\\./)+${except.length > 0 ? `(?!(${except.join('|')})/)` : ''}(${forbidden.join('|')})/`;
+const climbsInto = (forbidden, except = []) => `^(\\.\\./)+${except.length > 0 ? `(?!(${except.join('|')}))` : ''}(${forbidden.join('|')})/`;
+
+/** The agent's modules: one reaches another only through that module's index.ts (or agent/ports.ts). */
+const MODULES = ['actor', 'configurator', 'cost', 'memory', 'perception', 'world-model'];
+const MODULE_RULE = {
+  regex: `^(\\.\\.?/)+(${MODULES.join('|')})/(?!index\\.ts$)`,
+  message: 'module rule: one agent module reaches another only through agent/ports.ts or that module\'s index.ts.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'runs/', 'viewer/dist/', '.scratch/'] },
@@ -29,6 +36,8 @@ export default tseslint.config(
   },
   ...LAYERS.map(({ folder, forbidden, except, rule }) => ({
     files: [`${folder}/**/*.ts`, `${folder}/**/*.js`],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: climbsInto(forbidden, except), message: `layer rule: ${rule}.` }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: climbsInto(forbidden, except), message: `layer rule: ${rule}.` }, ...(folder === 'agent' ? [MODULE_RULE] : [])] }],
+    },
   })),
 );

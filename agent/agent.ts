@@ -5,22 +5,15 @@ import { ACTION_SIZE } from '../world/env.ts';
 import type { FeatureLayout } from '../world/features.ts';
 import { Rng } from '../world/rng.ts';
 import type { SuggestedCost } from '../world/sim.ts';
-import { Actor, type Planner } from './actor/actor.ts';
-import { createPlanner } from './actor/planner-factory.ts';
-import { Policy } from './actor/policy.ts';
+import { Actor, createPlanner, type Planner, Policy } from './actor/index.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
-import { Configurator } from './configurator/configurator.ts';
-import { CostModule } from './cost/cost-module.ts';
-import { Critic } from './cost/critic.ts';
-import type { IntrinsicCost } from './cost/intrinsic.ts';
-import { loadCosts } from './cost/registry.ts';
-import { ShortTermMemory } from './memory/short-term-memory.ts';
-import { PerceptionEncoder } from './perception/encoder.ts';
+import { Configurator } from './configurator/index.ts';
+import { CostModule, Critic, type IntrinsicCost, loadCosts } from './cost/index.ts';
+import { ShortTermMemory } from './memory/index.ts';
+import { PerceptionEncoder } from './perception/index.ts';
 import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
 import { wireAgent } from './wiring.ts';
-import { createWorldModel, type HJepa } from './world-model/h-jepa.ts';
-import { imaginedPath } from './world-model/imagined-path.ts';
-import { SurpriseMonitor } from './world-model/surprise.ts';
+import { createWorldModel, type HJepa, imaginedPath, SurpriseMonitor } from './world-model/index.ts';
 
 export interface AgentOptions {
   /** The observation layout of the agent's body in its sim. */

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ShortTermMemory } from './memory/short-term-memory.ts';
+import { ShortTermMemory } from './memory/index.ts';
 
 export const CHECKPOINT_FORMAT = 'autonomy-checkpoint';
 export const CHECKPOINT_VERSION = 1;

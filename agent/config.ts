@@ -1,6 +1,6 @@
 // The agent's configuration: one zod schema with documented defaults, parsed once and frozen.
 import { z } from 'zod';
-import { PlanningSchema } from './actor/planning.ts';
+import { PlanningSchema } from './actor/index.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

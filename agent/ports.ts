@@ -2,7 +2,20 @@
 import type { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Vec } from '../world/sim.ts';
 import type { Mode } from './config.ts';
-import type { MemoryRecord } from './memory/short-term-memory.ts';
+
+/** perception, actor, cost → memory: one tick as the agent lived it. */
+export interface MemoryRecord {
+  observation: Float32Array;
+  /** The representation s = Enc(observation) at the time. */
+  state: Float32Array;
+  action: Float32Array;
+  /** Each loaded intrinsic cost's value, in `costNames` order. */
+  costs: Float32Array;
+  episode: number;
+  step: number;
+  /** True on the last tick of an episode. */
+  done: boolean;
+}
 
 /** world → perception: one agent's observation at a tick. */
 export interface ObservationMsg {

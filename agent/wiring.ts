@@ -1,6 +1,6 @@
 // Wires the modules' functions into streams: observation → perception → actor → action, then cost → memory.
 import { map, share, withLatestFrom, zip, type Observable } from 'rxjs';
-import type { MemoryRecord } from './memory/short-term-memory.ts';
+import type { MemoryRecord } from './memory/index.ts';
 import type { ActionMsg, AgentSettings, CostMsg, ObservationMsg, StateMsg } from './ports.ts';
 
 /** What each module contributes to a tick, as plain functions. */

@@ -1,5 +1,5 @@
 // The sim registry: every scenario, with the costs it declares, by name. A new sim is one file (or folder) in sims/ plus one line here.
-import type { SimWithCosts } from '../agent/cost/registry.ts';
+import type { SimWithCosts } from '../agent/cost/index.ts';
 import forage from './forage.ts';
 import push from './push/index.ts';
 import reach from './reach.ts';

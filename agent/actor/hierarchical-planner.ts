@@ -1,9 +1,9 @@
 // Hierarchical Mode-2 (H-JEPA): plan coarse macro-actions with the level-2 model over a long horizon; the first coarse
 // step's predicted state becomes the subgoal the level-1 planner must reach.
 import * as tf from '@tensorflow/tfjs';
-import type { CostModule } from '../cost/cost-module.ts';
+import type { CostModule } from '../cost/index.ts';
 import type { AgentSettings } from '../ports.ts';
-import type { WorldModel } from '../world-model/world-model.ts';
+import type { WorldModel } from '../world-model/index.ts';
 import { deriveSeed } from '../../world/seeds.ts';
 import type { Planner } from './actor.ts';
 import { shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';

@@ -1,7 +1,6 @@
 // Builds the Mode-2 planner the planning settings name (see the registry) over the agent's world model, costs and policy.
-import type { CostModule } from '../cost/cost-module.ts';
-import type { Critic } from '../cost/critic.ts';
-import type { WorldModel } from '../world-model/world-model.ts';
+import type { CostModule, Critic } from '../cost/index.ts';
+import type { WorldModel } from '../world-model/index.ts';
 import type { Planner } from './actor.ts';
 import { HierarchicalPlanner } from './hierarchical-planner.ts';
 import { PLANNERS, type PlannerEntry } from './planners/registry.ts';

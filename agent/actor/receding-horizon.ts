@@ -1,9 +1,8 @@
 // Mode-2's receding-horizon controller (MPC): each tick, optimise an action sequence through the world model, warm-started, and act its first action.
 import * as tf from '@tensorflow/tfjs';
-import type { CostModule } from '../cost/cost-module.ts';
-import type { Critic } from '../cost/critic.ts';
+import type { CostModule, Critic } from '../cost/index.ts';
 import type { AgentSettings } from '../ports.ts';
-import type { WorldModel } from '../world-model/world-model.ts';
+import type { WorldModel } from '../world-model/index.ts';
 import { deriveSeed } from '../../world/seeds.ts';
 import type { Planner } from './actor.ts';
 import { evaluateCosts, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';

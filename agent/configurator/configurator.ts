@@ -1,7 +1,7 @@
 // The configurator: turns a task into the settings the other modules read, and may change them mid-episode.
 import type { FeatureLayout } from '../../world/features.ts';
 import type { SuggestedCost } from '../../world/sim.ts';
-import { planningValue } from '../actor/planning.ts';
+import { planningValue } from '../actor/index.ts';
 import type { AgentConfig } from '../config.ts';
 import type { AgentSettings, Task } from '../ports.ts';
 

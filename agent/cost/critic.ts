@@ -1,7 +1,7 @@
 // The trainable cost (critic): predicts the discounted sum of future intrinsic cost from s, trained from short-term memory.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../world/rng.ts';
-import type { MemoryBatch } from '../memory/short-term-memory.ts';
+import type { MemoryBatch } from '../memory/index.ts';
 import { Mlp } from '../tensor/dense.ts';
 
 /**

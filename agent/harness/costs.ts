@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAgentConfig } from '../config.ts';
-import { Configurator } from '../configurator/configurator.ts';
-import { CostModule } from '../cost/cost-module.ts';
-import { defineIntrinsicCost, type IntrinsicCost } from '../cost/intrinsic.ts';
-import { loadCosts, type SimWithCosts } from '../cost/registry.ts';
+import { Configurator } from '../configurator/index.ts';
+import { CostModule, defineIntrinsicCost, type IntrinsicCost, loadCosts, type SimWithCosts } from '../cost/index.ts';
 import type { FeatureLayout } from '../../world/features.ts';
 
 /** Loads user intrinsic-cost files: each must `export default defineIntrinsicCost({...})`. */

@@ -1,10 +1,8 @@
 // The episode policy behind each agent name: the baselines, or agents in Mode-1, Mode-2 or auto (fresh or from a checkpoint).
-import type { PlannerName } from '../actor/planners/registry.ts';
+import type { PlannerName } from '../actor/index.ts';
 import { Agent } from '../agent.ts';
 import { loadAgent, type ConfigOverrides } from '../agent-checkpoint.ts';
-import { meterCosts } from '../cost/cost-meter.ts';
-import type { IntrinsicCost } from '../cost/intrinsic.ts';
-import type { SimWithCosts } from '../cost/registry.ts';
+import { type IntrinsicCost, meterCosts, type SimWithCosts } from '../cost/index.ts';
 import { agentPolicy } from '../episode-policy.ts';
 import { Env } from '../../world/env.ts';
 import type { PolicyFactory } from '../../world/episodes.ts';

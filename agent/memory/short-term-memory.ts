@@ -1,20 +1,9 @@
 // Short-term memory: a fixed-capacity ring buffer of state-cost records, sampled as within-episode sub-sequences.
 import fs from 'node:fs';
 import type { Rng } from '../../world/rng.ts';
+import type { MemoryRecord } from '../ports.ts';
 
-/** One tick as the agent lived it. */
-export interface MemoryRecord {
-  observation: Float32Array;
-  /** The representation s = Enc(observation) at the time. */
-  state: Float32Array;
-  action: Float32Array;
-  /** Each loaded intrinsic cost's value, in `costNames` order. */
-  costs: Float32Array;
-  episode: number;
-  step: number;
-  /** True on the last tick of an episode. */
-  done: boolean;
-}
+export type { MemoryRecord };
 
 export interface MemoryShape {
   capacity: number;

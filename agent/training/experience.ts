@@ -4,7 +4,7 @@ import { runEpisodes, type PolicyFactory } from '../../world/episodes.ts';
 import { momentumPolicy } from '../../world/exploration.ts';
 import type { FeatureLayout } from '../../world/features.ts';
 import type { SimDefinition } from '../../world/sim.ts';
-import { ShortTermMemory } from '../memory/short-term-memory.ts';
+import { ShortTermMemory } from '../memory/index.ts';
 
 /** Where collected ticks go: an Agent (perception, costs, memory), or a bare memory. */
 export interface ExperienceSink {

@@ -1,9 +1,9 @@
 // Refits the probe heads on the final representation: s is encoded once (encoder frozen), then the probes regress the features.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../world/rng.ts';
-import type { ShortTermMemory } from '../memory/short-term-memory.ts';
-import type { PerceptionEncoder } from '../perception/encoder.ts';
-import type { HJepa } from '../world-model/h-jepa.ts';
+import type { ShortTermMemory } from '../memory/index.ts';
+import type { PerceptionEncoder } from '../perception/index.ts';
+import type { HJepa } from '../world-model/index.ts';
 
 /**
  * Trains only the probe heads of both levels, on every state in memory: the representation is fixed, so this never

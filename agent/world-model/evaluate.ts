@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { FeatureLayout } from '../../world/features.ts';
 import type { Rng } from '../../world/rng.ts';
 import { applyLinearProbe, effectiveRank, fitLinearProbe, minStd, rSquared } from '../math/linalg.ts';
-import type { ShortTermMemory } from '../memory/short-term-memory.ts';
-import type { PerceptionEncoder } from '../perception/encoder.ts';
+import type { ShortTermMemory } from '../memory/index.ts';
+import type { PerceptionEncoder } from '../perception/index.ts';
 import type { HJepa } from './h-jepa.ts';
 import { timeMajor } from './trainer.ts';
 

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../world/rng.ts';
 import { covarianceLoss, varianceLoss } from '../math/vicreg.ts';
-import type { MemoryBatch } from '../memory/short-term-memory.ts';
-import type { PerceptionEncoder } from '../perception/encoder.ts';
+import type { MemoryBatch } from '../memory/index.ts';
+import type { PerceptionEncoder } from '../perception/index.ts';
 import type { HJepa } from './h-jepa.ts';
 
 /** Loss weights; 0 switches a term off (ablations). Defaults follow VICReg: λ = 25, μ = 25, ν = 1. */

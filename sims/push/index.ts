@@ -1,5 +1,5 @@
 // push: one round pusher slides a T-shaped block to a target pose (after Push-T); it declares its own contact cost.
-import type { SimWithCosts } from '../../agent/cost/registry.ts';
+import type { SimWithCosts } from '../../agent/cost/index.ts';
 import type { Pose, Vec } from '../../world/sim.ts';
 import { POINT_AGENT, STANDARD_SENSORS } from '../bodies.ts';
 import { distance, wrapAngle } from '../steering.ts';

@@ -1,6 +1,6 @@
 // Push's contact cost: the pusher's path around the T to the contact whose push best shrinks the pose error.
 import * as tf from '@tensorflow/tfjs';
-import { defineIntrinsicCost } from '../../agent/cost/intrinsic.ts';
+import { defineIntrinsicCost } from '../../agent/cost/index.ts';
 import { POSITION_SCALE, T_BLOCK, contactProgress } from './task.ts';
 
 /** Angle from the contact (radians) beyond which the path keeps to the safe circle instead of closing in. */

@@ -1,6 +1,6 @@
 // The objective every planner minimises (the planning problem), how action sequences are priced, and shared planner helpers.
 import * as tf from '@tensorflow/tfjs';
-import type { Unrolled } from '../../world-model/world-model.ts';
+import type { Unrolled } from '../../world-model/index.ts';
 
 export type { Unrolled };
 

@@ -1,0 +1,2 @@
+// The configurator's public face.
+export { Configurator } from './configurator.ts';

@@ -1,0 +1,2 @@
+// The perception encoder's public face.
+export { PerceptionEncoder, type EncoderOptions } from './encoder.ts';
