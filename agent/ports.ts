@@ -33,7 +33,6 @@ export interface Task {
   goal?: Vec | null;
   mode?: Mode;
   horizon?: number;
-  subgoals?: Vec[];
 }
 
 /** configurator → every module: the settings in force. */
@@ -43,9 +42,6 @@ export interface AgentSettings {
   horizon: number;
   mode: Mode;
   goal: Vec | null;
-  subgoals: readonly Vec[];
-  /** Increments with every change, so modules can tell a new task. */
-  revision: number;
 }
 
 /** perception → actor, memory: the observation as the agent read it (task applied) and s = Enc(x). */

@@ -32,8 +32,6 @@ export class Configurator {
       horizon: config.planning.horizon,
       mode: config.actor.mode,
       goal: null,
-      subgoals: [],
-      revision: 0,
     });
     this.agentX = layout.slice('agent.x').offset;
     this.agentY = layout.slice('agent.y').offset;
@@ -64,8 +62,6 @@ export class Configurator {
       horizon: task.horizon ?? s.horizon,
       mode: task.mode ?? s.mode,
       goal: task.goal === undefined ? s.goal : task.goal,
-      subgoals: task.subgoals ?? s.subgoals,
-      revision: s.revision + 1,
     });
     return this.settings;
   }

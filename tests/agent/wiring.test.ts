@@ -4,21 +4,19 @@ import { describe, expect, it } from 'vitest';
 import type { AgentSettings, ObservationMsg } from '../../agent/ports.ts';
 import { wireAgent, type ModuleFunctions } from '../../agent/wiring.ts';
 
-const settings = (revision: number, goal: { x: number; y: number } | null = null): AgentSettings => ({
+const settings = (criticWeight: number, goal: { x: number; y: number } | null = null): AgentSettings => ({
   weights: { c: 2 },
-  criticWeight: 0,
+  criticWeight,
   horizon: 4,
   mode: 'mode1',
   goal,
-  subgoals: [],
-  revision,
 });
 
-/** Toy modules: perception doubles, the actor adds the settings' revision, the cost is the action. */
+/** Toy modules: perception doubles, the actor adds the settings' critic weight, the cost is the action. */
 const fns: ModuleFunctions = {
   perceive: (values, s) => (s.goal ? Float32Array.of(values[0]! + s.goal.x) : values),
   encode: (x) => Float32Array.of(x[0]! * 2),
-  act: (s, st) => ({ action: Float32Array.of(s[0]! + st.revision), mode: 'mode1' }),
+  act: (s, st) => ({ action: Float32Array.of(s[0]! + st.criticWeight), mode: 'mode1' }),
   cost: (_x, a, st) => ({ values: Float32Array.of(a[0]!), terms: { c: a[0]! }, total: a[0]! * st.weights.c! }),
 };
 

@@ -28,8 +28,6 @@ const settings = (over: Partial<AgentSettings> = {}): AgentSettings => ({
   horizon: 8,
   mode: 'mode2',
   goal: null,
-  subgoals: [],
-  revision: 0,
   ...over,
 });
 

@@ -25,8 +25,6 @@ describe('Configurator', () => {
       horizon: 24,
       mode: 'auto',
       goal: null,
-      subgoals: [],
-      revision: 0,
     });
     expect(make().current.weights).toEqual({ 'goal-distance': 1, energy: 0.01, 'collision-risk': 0.5, 'keep-left': 0 });
   });
@@ -44,7 +42,7 @@ describe('Configurator', () => {
     expect(c.current.weights.energy).toBe(0.01);
   });
 
-  it('applies a task on top of the settings, counts the revision, and freezes what it hands out', () => {
+  it('applies a task on top of the settings and freezes what it hands out', () => {
     const c = make();
     const first = c.current;
     const next = c.configure({ weights: { 'keep-left': 1.5 }, mode: 'mode2', horizon: 8, goal: { x: 0.25, y: -0.5 }, criticWeight: 0.1 });
@@ -55,11 +53,8 @@ describe('Configurator', () => {
       horizon: 8,
       mode: 'mode2',
       goal: { x: 0.25, y: -0.5 },
-      subgoals: [],
-      revision: 1,
     });
     // What a module already holds does not change under it.
-    expect(first.revision).toBe(0);
     expect(first.weights['keep-left']).toBe(0);
     expect(first.mode).toBe('mode1');
     for (const s of [first, next]) {
@@ -72,9 +67,9 @@ describe('Configurator', () => {
         (s as { horizon: number }).horizon = 99;
       }).toThrow(TypeError);
     }
-    // A task that says nothing keeps everything but the revision; a null goal returns to the world's.
-    expect(c.configure({})).toEqual({ ...next, revision: 2 });
-    expect(c.configure({ goal: null })).toEqual({ ...next, goal: null, revision: 3 });
+    // A task that says nothing keeps everything; a null goal returns to the world's.
+    expect(c.configure({})).toEqual(next);
+    expect(c.configure({ goal: null })).toEqual({ ...next, goal: null });
   });
 
   it.each([-0.5, Number.NaN, Infinity])('refuses critic weight %s and keeps the settings in force', (criticWeight) => {
