@@ -21,7 +21,7 @@ const climbsInto = (forbidden, except = []) => `^(\\.\\./)+${except.length > 0 ?
 const MODULES = ['actor', 'configurator', 'cost', 'memory', 'perception', 'world-model'];
 const MODULE_RULE = {
   regex: `^(\\.\\.?/)+(${MODULES.join('|')})/(?!index\\.ts$)`,
-  message: 'module rule: one agent module reaches another only through agent/ports.ts or that module\'s index.ts.',
+  message: 'module rule: one agent module reaches another only through agent/ports.ts or that module\'s index.ts',
 };
 
 export default tseslint.config(
