@@ -33,7 +33,7 @@ describe('parseRows', () => {
       { agent: 'mode2', planner: 'gd-hier' },
     ]);
     expect(() => parseRows('mode3')).toThrow(/unknown agent 'mode3'/);
-    expect(() => parseRows('mode2:sgd')).toThrow(/unknown planner 'sgd'.*gd, gd-hier, cem, mppi, oracle/);
+    expect(() => parseRows('mode2:sgd')).toThrow(/unknown planner 'sgd'.*gd, gd-hier, cem, mppi, random, oracle/);
     expect(() => parseRows('scripted:gd')).toThrow(/does not plan/);
   });
 });
