@@ -85,11 +85,7 @@ export class Agent {
         perceive: (values, settings) => this.configurator.perceive(values, settings),
         encode: (perceived) => this.perception.encode(perceived),
         act: (s, settings) => this.actor.act(s, settings),
-        cost: (perceived, action, settings) => {
-          const values = this.cost.evaluate(perceived, action, layout);
-          const terms = Object.fromEntries(this.cost.names.map((n, i) => [n, values[i]!]));
-          return { values, terms, total: this.cost.weighted(values, settings.weights) };
-        },
+        cost: (perceived, action, settings) => this.cost.report(perceived, action, layout, settings.weights),
       },
       observation$,
       settings$,

@@ -80,6 +80,13 @@ export class CostModule {
     return values;
   }
 
+  /** What one tick paid: each cost's value (unweighted, `names` order), by name, and the weighted total. */
+  report(observation: Float32Array, action: Float32Array, layout: FeatureLayout, weights: Readonly<Record<string, number>>): { values: Float32Array; terms: Record<string, number>; total: number } {
+    const values = this.evaluate(observation, action, layout);
+    const terms = Object.fromEntries(this.names.map((n, i) => [n, values[i]!]));
+    return { values, terms, total: this.weighted(values, weights) };
+  }
+
   /** Σ u_i·values_i for plain values in `names` order. */
   weighted(values: Float32Array, weights: Readonly<Record<string, number>>): number {
     let total = 0;
