@@ -11,7 +11,7 @@ export const PlanningSchema = z.strictObject({
   iterations: int(1, 10_000).default(20).describe('Maximum optimiser iterations of a cold decision (no plan to warm-start from).'),
   warmIterations: int(1, 10_000).default(4).describe('Maximum iterations when warm-started from the previous plan, shifted.'),
   elites: int(1, 4096).optional().describe('CEM: samples the Gaussian is refitted to (default: a quarter of the candidates, at least 2).'),
-  timeBudgetMs: z.number().positive().default(30).describe('Time budget per decision in ms; the planner stops at whichever limit comes first.'),
+  timeBudgetMs: z.number().positive().optional().describe('Wall-clock budget per decision in ms; the planner stops at whichever limit comes first (default: none, so a run depends only on its seed).'),
   discount: z.number().gt(0).max(1).default(0.98).describe('Discount γ of stage costs over the horizon.'),
   coarseHorizon: int(1, 256).default(12).describe('Level-2 steps planned by a hierarchical planner (each is worldModel.level2Steps ticks).'),
   subgoalWeight: z.number().min(0).default(1).describe('Weight of the distance to the level-2 subgoal in a hierarchical planner\'s level-1 cost.'),
