@@ -1,4 +1,5 @@
 // `autonomy eval <sim>`: success rate, steps, decision latency and model evaluations per agent and planner, over fixed seeds.
+import os from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
@@ -19,8 +20,12 @@ interface EvalFlags extends PlanningFlags {
   json?: boolean;
 }
 
+/** More threads than this only queue for the cores (each holds a tfjs backend and the checkpoint). */
+const MAX_WORKERS = 4 * os.availableParallelism();
+
 const parseWorkers = (v: string): number => {
   if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a whole number (0 runs in this thread), got '${v}'`);
+  if (Number(v) > MAX_WORKERS) throw new Error(`--workers: at most ${MAX_WORKERS} (4 per core on this machine), got ${v}`);
   return Number(v);
 };
 

@@ -31,7 +31,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
       ...(options.planning && Object.keys(options.planning).length > 0 ? { planning: options.planning } : {}),
     })),
   );
-  const workers = options.workers ?? os.availableParallelism();
+  // Never more threads than episodes: each one starts a backend and loads the checkpoint.
+  const workers = Math.min(options.workers ?? os.availableParallelism(), tasks.length);
   let outcomes: EpisodeOutcome[];
   if (workers === 0) {
     outcomes = tasks.map((t) => {

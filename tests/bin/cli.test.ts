@@ -86,6 +86,8 @@ describe('autonomy CLI', () => {
     [['run', 'reach', '--agent', 'mode1', '--checkpoint', 'docs'], /'docs' is not a checkpoint folder/],
     [['run', 'reach', '--backend', 'gpu'], /unknown backend 'gpu'; choose one of auto, tensorflow, wasm, cpu/],
     [['run', 'reach', '--record', '/nonexistent-dir/x.jsonl'], /does not exist/],
+    [['eval', 'reach', '--workers', '100000'], /--workers: at most \d+ \(4 per core on this machine\), got 100000/],
+    [['run', 'reach', '--agent', 'scripted', '--horizon', '8'], /planning settings .* are for planning agents \(mode2, auto\); 'scripted' does not plan/],
   ])('refuses %j with a clear message and a non-zero exit', async (args, message) => {
     const { code, stderr } = await autonomy(...args);
     expect(code).not.toBe(0);
