@@ -20,7 +20,7 @@ export function benchDecisions(simName = 'reach', episodes = 3): DecisionBenchRo
   if (!checkpoint) return null;
   const rows: DecisionBenchRow[] = [];
   for (const [agent, planner] of [['mode1', null], ['mode2', 'gd'], ['mode2', 'cem'], ['mode2', 'mppi']] as const) {
-    const prepared = preparePolicy(sim, agent, { seed: 0, checkpoint, ...(planner ? { planner } : {}) });
+    const prepared = preparePolicy(sim, agent, { seed: 0, checkpoint, ...(planner ? { planning: { planner } } : {}) });
     runEpisodes({ sim, policy: prepared.policy, episodes, seed: 3000 });
     const { median, p95 } = percentiles(prepared.decisionMs());
     rows.push({ agent, planner, median, p95, episodeSeconds: (median * 200) / 1000 });

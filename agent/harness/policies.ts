@@ -1,5 +1,4 @@
 // The episode policy behind each agent name: the baselines, or agents in Mode-1, Mode-2 or auto (fresh or from a checkpoint).
-import type { PlannerName } from '../actor/index.ts';
 import { Agent } from '../agent.ts';
 import { loadAgent, type ConfigOverrides } from '../agent-checkpoint.ts';
 import { type IntrinsicCost, meterCosts, type SimWithCosts } from '../cost/index.ts';
@@ -30,7 +29,6 @@ export interface PrepareOptions {
   /** The sim's shipped checkpoint, loaded by a learning agent when `checkpoint` is not given. */
   shippedCheckpoint?: string;
   extraCosts?: IntrinsicCost[];
-  planner?: PlannerName;
   planning?: ConfigOverrides['planning'];
 }
 
@@ -42,7 +40,7 @@ export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: 
     if (!checkpoint && agentName !== 'mode1') {
       throw new Error(`--agent ${agentName} plans with a trained world model: give --checkpoint DIR (from \`autonomy train ${sim.name}\`); no checkpoint ships for '${sim.name}'`);
     }
-    const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: { ...options.planning, ...(options.planner ? { planner: options.planner } : {}) } };
+    const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: options.planning ?? {} };
     const agents = Array.from({ length: sim.agentCount }, (_, i) =>
       checkpoint
         ? loadAgent(checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs }, sim.name, overrides)
@@ -58,7 +56,7 @@ export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: 
     };
   }
   if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1, mode2, auto); '${agentName}' has nothing to load`);
-  if (options.planner || Object.keys(options.planning ?? {}).length > 0) throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are for planning agents (mode2, auto); '${agentName}' does not plan`);
+  if (Object.keys(options.planning ?? {}).length > 0) throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are for planning agents (mode2, auto); '${agentName}' does not plan`);
   const { costs, weights } = simCosts(sim, layout, extraCosts);
   const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
   return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights };

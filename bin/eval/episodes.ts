@@ -69,8 +69,7 @@ export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
     seed: task.seed,
     checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
     shippedCheckpoint: shippedCheckpoint(sim.name),
-    ...(task.row.planner ? { planner: task.row.planner as PlannerName } : {}),
-    ...(task.row.planner && (task.planning || task.deterministic) ? { planning: { ...task.planning, ...(task.deterministic ? { timeBudgetMs: 1e9 } : {}) } } : {}),
+    ...(task.row.planner ? { planning: { ...task.planning, planner: task.row.planner as PlannerName, ...(task.deterministic ? { timeBudgetMs: 1e9 } : {}) } } : {}),
   });
   try {
     const result = runEpisodes({ sim, policy: prepared.policy, episodes: 1, seed: task.seed });
