@@ -60,6 +60,8 @@ export async function startViewer(options: ViewerOptions): Promise<ViewerServer>
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: ({ origin }: { origin?: string }) => sameOrigin(origin, port),
   });
+  // The WebSocket server re-emits the HTTP server's errors; the listen below reports them, once, in words.
+  wss.on('error', () => undefined);
   const sessions = new Set<Session>();
 
   wss.on('connection', (socket: WebSocket) => {
