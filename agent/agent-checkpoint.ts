@@ -1,5 +1,7 @@
 // Saves an agent (networks, memory, config) into a checkpoint folder and rebuilds it from one.
 import type * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { z } from 'zod';
 import { Agent, type AgentOptions } from './agent.ts';
 import { assignVariables, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { AgentConfig } from './config.ts';
@@ -12,6 +14,15 @@ export interface AgentCheckpointMeta {
   costNames: string[];
   features: string[];
 }
+
+/** What loading needs of an agent checkpoint's metadata (the config itself is checked by the agent it builds). */
+const agentMetaSchema = z.object({
+  kind: z.literal('agent'),
+  sim: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  costNames: z.array(z.string()),
+  features: z.array(z.string()),
+});
 
 /** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata, files and tensors (an optimiser's state). */
 export function saveAgent(
@@ -49,8 +60,13 @@ export function loadAgentCheckpoint(
   overrides: ConfigOverrides = {},
 ): { agent: Agent; meta: Record<string, unknown>; tensors: Checkpoint['tensors'] } {
   const checkpoint = loadCheckpoint(dir);
+  if (checkpoint.manifest.meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
+  const checked = agentMetaSchema.safeParse(checkpoint.manifest.meta);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new Error(`'${path.join(dir, 'checkpoint.json')}' is damaged: meta.${issue.path.join('.')}: ${issue.message}; train again, or restore the folder from a copy`);
+  }
   const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
-  if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
   if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
   if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
   const config = {

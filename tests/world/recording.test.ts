@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getSim } from '../../sims/index.ts';
 import { parseRecording, readRecording, RecordingWriter } from '../../world/recording.ts';
 import { runEpisodes } from '../../world/episodes.ts';
@@ -120,5 +120,24 @@ describe('recording', () => {
     expect(() => parseRecording(damaged(3, '{"type":"frame"}'), "'f'")).toThrow(/^'f' line 4 is damaged: a record with type: /);
     expect(() => parseRecording(damaged(2, ''), "'f'")).toThrow("'f' line 3 is damaged: it is not valid JSON (an empty line)");
     expect(() => parseRecording(damaged(0, JSON.stringify({ format: 'autonomy-recording', version: 1, sim: 'reach' })), "'f'")).toThrow(/^'f' line 1, the header, is damaged: /);
+  });
+
+  it('says in words that the disk is full, and a failed recording leaves the previous one as it was', () => {
+    const file = path.join(dir, 'full.jsonl');
+    record(file);
+    const before = fs.readFileSync(file);
+    const sim = getSim('reach');
+    const recorder = RecordingWriter.open(file, { sim: sim.name, seed: 0, arena: sim.arena, config: {} });
+    const full = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      expect(() => runEpisodes({ sim, policy: scriptedPolicy, episodes: 3, seed: 0, recorder })).toThrow(`cannot write the recording '${file}': the disk is full`);
+    } finally {
+      full.mockRestore();
+    }
+    recorder.abort();
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
