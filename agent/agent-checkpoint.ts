@@ -1,6 +1,9 @@
 // Saves an agent (networks, memory, config) into a checkpoint folder and rebuilds it from one.
+import type * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { z } from 'zod';
 import { Agent, type AgentOptions } from './agent.ts';
-import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { assignVariables, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { AgentConfig } from './config.ts';
 
 /** What an agent checkpoint's manifest carries so it can be rebuilt. */
@@ -12,12 +15,21 @@ export interface AgentCheckpointMeta {
   features: string[];
 }
 
-/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
+/** What loading needs of an agent checkpoint's metadata (the config itself is checked by the agent it builds). */
+const agentMetaSchema = z.object({
+  kind: z.literal('agent'),
+  sim: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  costNames: z.array(z.string()),
+  features: z.array(z.string()),
+});
+
+/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata, files and tensors (an optimiser's state). */
 export function saveAgent(
   dir: string,
   agent: Agent,
   sim: string,
-  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean } = {},
+  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean; tensors?: readonly [string, tf.Variable][] } = {},
 ): void {
   const meta: AgentCheckpointMeta = {
     kind: 'agent',
@@ -26,7 +38,7 @@ export function saveAgent(
     costNames: [...agent.cost.names],
     features: agent.options.layout.names,
   };
-  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), extra.withoutMemory ? null : agent.memory, extra.files);
+  saveCheckpoint(dir, { ...extra.meta, ...meta }, [...agent.namedVariables(), ...(extra.tensors ?? [])], extra.withoutMemory ? null : agent.memory, extra.files);
 }
 
 /** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
@@ -40,11 +52,21 @@ export interface ConfigOverrides {
   planning?: Partial<AgentConfig['planning']>;
 }
 
-/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
-export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides: ConfigOverrides = {}): { agent: Agent; meta: Record<string, unknown> } {
+/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress) and every tensor it holds (an optimiser's state too). */
+export function loadAgentCheckpoint(
+  dir: string,
+  options: Omit<AgentOptions, 'config'>,
+  sim: string,
+  overrides: ConfigOverrides = {},
+): { agent: Agent; meta: Record<string, unknown>; tensors: Checkpoint['tensors'] } {
   const checkpoint = loadCheckpoint(dir);
+  if (checkpoint.manifest.meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
+  const checked = agentMetaSchema.safeParse(checkpoint.manifest.meta);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new Error(`'${path.join(dir, 'checkpoint.json')}' is damaged: meta.${issue.path.join('.')}: ${issue.message}; train again, or restore the folder from a copy`);
+  }
   const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
-  if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
   if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
   if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
   const config = {
@@ -55,5 +77,5 @@ export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'co
   const agent = new Agent({ ...options, config });
   assignVariables(checkpoint, agent.namedVariables(), dir);
   if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
-  return { agent, meta: checkpoint.manifest.meta };
+  return { agent, meta: checkpoint.manifest.meta, tensors: checkpoint.tensors };
 }

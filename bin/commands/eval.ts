@@ -6,7 +6,7 @@ import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
-import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
+import { addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 
 interface EvalFlags extends PlanningFlags {
@@ -45,6 +45,7 @@ export function registerEval(program: Command): void {
   addPlanningOptions(command)
     .action(async (simName: string, flags: EvalFlags) => {
       const sim = getSim(simName);
+      checkSeedRange(flags.seed, flags.episodes);
       const { planner, ...planning } = planningOverrides(flags);
       if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
       const rows = flags.only ? parseRows(flags.only, planner) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;

@@ -8,15 +8,16 @@ import { formatTable } from '../../agent/harness/table.ts';
 import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim, shippedCheckpoint } from '../../sims/index.ts';
-import { runEpisodes } from '../../world/episodes.ts';
-import { RecordingWriter } from '../../world/recording.ts';
-import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
+import { runEpisodesYielding } from '../../world/episodes.ts';
+import { checkRecordingTarget, RecordingWriter } from '../../world/recording.ts';
+import { addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 
 interface RunFlags extends PlanningFlags {
   agent: AgentName;
   episodes: number;
   seed: number;
   record?: string;
+  force?: boolean;
   checkpoint?: string;
   cost: string[];
   json?: boolean;
@@ -33,36 +34,61 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
     .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--record <file>', 'write a recording of every tick to this file')
+    .option('--record <file>', 'write a recording of every tick to this file (it replaces only a recording; Ctrl-C keeps what ran, marked interrupted)')
+    .option('--force', 'let --record replace a file that is not a recording')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
   addPlanningOptions(command)
     .action(async (simName: string, flags: RunFlags) => {
       const sim = getSim(simName);
+      checkSeedRange(flags.seed, flags.episodes);
+      if (flags.record) checkRecordingTarget(flags.record, { force: flags.force });
       const backend = await initBackend(flags.backend);
       const extraCosts = await loadCostFiles(flags.cost);
       const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedCheckpoint(sim.name), extraCosts, planning: planningOverrides(flags) });
       const recorder = flags.record
-        ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
+        ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } }, { force: flags.force })
         : undefined;
+      // Ctrl-C stops the run after the tick under way: the summary covers what ran, the recording keeps it (marked
+      // interrupted), and the exit code is 130. A second Ctrl-C stops at once, leaving any previous recording as it was.
+      let interrupted = false;
+      const onInterrupt = (): void => {
+        if (interrupted) {
+          recorder?.abort();
+          process.exit(130);
+        }
+        interrupted = true;
+      };
+      process.on('SIGINT', onInterrupt);
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `${sim.name} {bar} {value}/{total} episodes`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
       bar?.start(flags.episodes, 0);
       let result;
       try {
-        result = runEpisodes({
+        result = await runEpisodesYielding({
           sim,
           policy: prepared.policy,
           episodes: flags.episodes,
           seed: flags.seed,
           recorder,
           onEpisode: () => bar?.increment(),
+          stop: () => interrupted,
         });
+        recorder?.close({ interrupted });
+      } catch (e) {
+        // A failed run leaves the file that was at --record as it was.
+        recorder?.abort();
+        throw e;
       } finally {
+        process.off('SIGINT', onInterrupt);
         bar?.stop();
-        recorder?.close();
         for (const agent of prepared.agents) agent.dispose();
+      }
+      if (interrupted) {
+        process.exitCode = 130;
+        const episodesRun = result.episodes.length;
+        console.error(`autonomy: interrupted after ${result.totalSteps} ticks in ${episodesRun} episode${episodesRun === 1 ? '' : 's'}${flags.record ? `; '${flags.record}' holds them, marked interrupted` : ''}`);
       }
       const summary = {
         sim: sim.name,

@@ -3,21 +3,23 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import path from 'node:path';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { checkCheckpointTarget } from '../../agent/checkpoint.ts';
+import { checkCheckpointTarget, readCheckpointManifest } from '../../agent/checkpoint.ts';
+import { planResume, readTrainingMeta } from '../../agent/training/resume.ts';
 import { METRICS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 
 interface TrainFlags {
-  preset: keyof typeof PRESETS;
+  /** Undefined when not given: quick for a new run, the checkpoint's for a resumed one (as are seed and share). */
+  preset?: keyof typeof PRESETS;
   steps?: number;
   out?: string;
-  seed: number;
+  seed?: number;
   resume?: string;
   force?: boolean;
   memory: boolean;
-  scriptedShare: number;
+  scriptedShare?: number;
   backend?: string;
   json?: boolean;
 }
@@ -30,13 +32,13 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train the world model of an agent on reward-free experience in a sim')
     .argument('<sim>', 'sim name (see `autonomy list`)')
-    .addOption(new Option('--preset <preset>', 'training budget').choices(Object.keys(PRESETS)).default('quick'))
+    .addOption(new Option('--preset <preset>', 'training budget (default: quick, or the resumed run\'s)').choices(Object.keys(PRESETS)))
     .option('--steps <n>', 'training steps (overrides the preset)', parsePositiveInt)
     .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
-    .option('--seed <n>', 'seed of the run', parseSeed, 0)
-    .option('--resume <dir>', 'continue from the last checkpoint in this folder')
+    .option('--seed <n>', 'seed of the run (default: 0, or the resumed run\'s)', parseSeed)
+    .option('--resume <dir>', 'continue the run saved in this folder from its last checkpoint: same preset, seed and settings; --steps may only go forward')
     .option('--force', 'let --out replace a checkpoint of another run (never anything that is not a checkpoint)')
-    .option('--scripted-share <f>', 'share of exploration episodes driven by the sim\'s scripted controller plus noise', parseShare, 0)
+    .option('--scripted-share <f>', 'share of exploration episodes driven by the sim\'s scripted controller plus noise (default: 0, or the resumed run\'s)', parseShare)
     .option('--no-memory', 'leave short-term memory out of the checkpoint (small enough to ship; cannot be resumed)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
@@ -44,8 +46,9 @@ export function registerTrain(program: Command): void {
       const sim = getSim(simName);
       const out = flags.out ?? flags.resume ?? path.join('runs', sim.name);
       checkOut(out, flags);
+      const run = settings(flags);
       const backend = await initBackend(flags.backend);
-      const preset = { ...PRESETS[flags.preset], ...(flags.steps ? { steps: flags.steps } : {}) };
+      const preset = { ...PRESETS[run.presetName], steps: run.steps };
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `train ${sim.name} {bar} {value}/{total} steps  loss {loss}`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
@@ -56,12 +59,12 @@ export function registerTrain(program: Command): void {
         result = trainRun({
           sim,
           preset,
-          presetName: flags.preset,
-          seed: flags.seed,
+          presetName: run.presetName,
+          seed: run.seed,
           out,
           resume: flags.resume,
           withoutMemory: !flags.memory,
-          scriptedShare: flags.scriptedShare,
+          scriptedShare: run.scriptedShare,
           onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
         });
       } finally {
@@ -70,7 +73,7 @@ export function registerTrain(program: Command): void {
       const { evidence } = result;
       const summary = {
         sim: sim.name,
-        preset: flags.preset,
+        preset: run.presetName,
         backend,
         out,
         transitions: result.transitions,
@@ -111,6 +114,18 @@ export function registerTrain(program: Command): void {
         console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}${validation}`);
       }
     });
+}
+
+/** The run's settings: the flags' (or the defaults) for a new run; the checkpoint's for --resume, a conflicting flag refused. */
+function settings(flags: TrainFlags): { presetName: keyof typeof PRESETS; steps: number; seed: number; scriptedShare: number } {
+  if (flags.resume === undefined) {
+    const presetName = flags.preset ?? 'quick';
+    return { presetName, steps: flags.steps ?? PRESETS[presetName].steps, seed: flags.seed ?? 0, scriptedShare: flags.scriptedShare ?? 0 };
+  }
+  const training = readTrainingMeta(flags.resume, readCheckpointManifest(flags.resume).meta);
+  const presetSteps = Object.fromEntries(Object.entries(PRESETS).map(([name, p]) => [name, p.steps]));
+  const plan = planResume(flags.resume, training, { preset: flags.preset, steps: flags.steps, seed: flags.seed, scriptedShare: flags.scriptedShare }, presetSteps);
+  return { ...plan, presetName: plan.presetName as keyof typeof PRESETS };
 }
 
 /**

@@ -45,7 +45,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
       filename: new URL('./worker.ts', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
-      execArgv: ['--import', 'tsx'],
+      // tsx by its resolved path: the bare name would be looked up from the working folder, which may be anywhere.
+      execArgv: ['--import', import.meta.resolve('tsx')],
     });
     const settled = await Promise.allSettled(
       tasks.map(async (t) => {

@@ -41,8 +41,18 @@ export class LiveSession implements Session {
   ) {
     this.env = new Env(source.sim);
     this.seed = source.seed;
-    this.prepared = preparePolicy(source.sim, source.agent, { seed: source.seed, checkpoint: source.checkpoint, shippedCheckpoint: shippedCheckpoint(source.sim.name), ...(source.planning ? { planning: source.planning } : {}) });
+    this.prepared = preparePolicy(source.sim, source.agent, LiveSession.prepareOptions(source));
     this.clock = new Clock(() => this.tick(), channel);
+  }
+
+  /** Loads the source's agent once and lets it go: throws (naming the checkpoint) what every tab would otherwise get. */
+  static check(source: LiveSource): void {
+    const prepared = preparePolicy(source.sim, source.agent, LiveSession.prepareOptions(source));
+    for (const agent of prepared.agents) agent.dispose();
+  }
+
+  private static prepareOptions(source: LiveSource): Parameters<typeof preparePolicy>[2] {
+    return { seed: source.seed, checkpoint: source.checkpoint, shippedCheckpoint: shippedCheckpoint(source.sim.name), ...(source.planning ? { planning: source.planning } : {}) };
   }
 
   start(): void {
