@@ -8,7 +8,7 @@ import type { SuggestedCost } from '../world/sim.ts';
 import { Actor, createPlanner, type Planner, Policy } from './actor/index.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { Configurator } from './configurator/index.ts';
-import { CostModule, Critic, type IntrinsicCost, loadCosts } from './cost/index.ts';
+import { CostModule, Critic, GoalCritic, goalGeometry, type IntrinsicCost, loadCosts } from './cost/index.ts';
 import { ShortTermMemory } from './memory/index.ts';
 import { PerceptionEncoder } from './perception/index.ts';
 import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
@@ -32,6 +32,8 @@ export class Agent {
   readonly perception: PerceptionEncoder;
   readonly cost: CostModule;
   readonly critic: Critic;
+  /** The learned time to the goal (cost.goalCritic.enabled), or null. */
+  readonly goalCritic: GoalCritic | null;
   readonly actor: Actor;
   private stm: ShortTermMemory;
   readonly configurator: Configurator;
@@ -73,7 +75,10 @@ export class Agent {
     this.configurator = new Configurator(this.cost.names, options.suggestedCosts, this.config, layout);
     const wm = this.config.worldModel;
     this.worldModel = wm.enabled ? createWorldModel(layout, this.config.perception.latent, ACTION_SIZE, wm, rng.fork()) : null;
-    this.planner = this.worldModel ? createPlanner({ model: this.worldModel, cost: this.cost, critic: this.critic, policy }, this.config.planning, this.config.seed) : null;
+    // Forked last, so enabling it leaves every other module's initial weights as they were.
+    const gc = this.config.cost.goalCritic;
+    this.goalCritic = gc.enabled ? new GoalCritic(goalGeometry(layout).landmarks.length, gc.hidden, gc.embedding, rng.fork()) : null;
+    this.planner = this.worldModel ? createPlanner({ model: this.worldModel, cost: this.cost, critic: this.critic, goalCritic: this.goalCritic ? { critic: this.goalCritic, weight: gc.weight, at: gc.at, maxProgress: gc.maxProgress, infeasibleWeight: gc.infeasibleWeight } : null, policy }, this.config.planning, this.config.seed) : null;
     this.surprise$ = this.worldModel ? new SurpriseMonitor(this.worldModel) : null;
     this.actor = new Actor(policy, this.planner, () => this.surprise$?.novel ?? false);
 
@@ -228,7 +233,7 @@ export class Agent {
 
   /** Every trainable variable under a stable name, for checkpoints. */
   namedVariables(): [string, tf.Variable][] {
-    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...(this.worldModel?.named ?? [])];
+    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...(this.goalCritic?.named ?? []), ...(this.worldModel?.named ?? [])];
   }
 
   dispose(): void {
@@ -236,6 +241,7 @@ export class Agent {
     this.perception.dispose();
     this.actor.policy.dispose();
     this.critic.dispose();
+    this.goalCritic?.dispose();
     this.worldModel?.dispose();
   }
 }
