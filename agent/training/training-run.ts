@@ -13,6 +13,7 @@ import type { SimWithCosts } from '../cost/index.ts';
 import { DEFAULT_LOSS_WEIGHTS, evaluateWorldModel, type LossReport, type LossWeights, type WorldModelEvidence, WorldModelTrainer } from '../world-model/index.ts';
 import { distillPolicy, type DistillRound } from './distill.ts';
 import { collectExperience, memorySink } from './experience.ts';
+import { fitGoalCritic, type GoalCriticFitResult } from './goal-critic-fit.ts';
 import { fitProbes } from './probe-fit.ts';
 import { readTrainingMeta, type TrainingMeta } from './resume.ts';
 import { adamState, restoreAdamState } from '../tensor/adam-state.ts';
@@ -31,6 +32,8 @@ export interface Preset {
   probeSteps: number;
   /** Critic TD steps on short-term memory. */
   criticSteps: number;
+  /** The goal critic (when the agent has one): exploration ticks recorded as places, minibatch steps, batch size. */
+  goalCritic: { ticks: number; steps: number; batch: number };
   /** Mode-2 → Mode-1 compilation (DAgger rounds); 0 rounds skips it. */
   distill: { rounds: number; episodes: number; steps: number; batch: number; validationEpisodes?: number };
 }
@@ -44,6 +47,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
     evalTransitions: 10_000,
     probeSteps: 1_500,
     criticSteps: 500,
+    goalCritic: { ticks: 50_000, steps: 2_000, batch: 256 },
     distill: { rounds: 5, episodes: 6, steps: 1_000, batch: 256, validationEpisodes: 20 },
   },
   full: {
@@ -54,6 +58,7 @@ export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze
     evalTransitions: 10_000,
     probeSteps: 5_000,
     criticSteps: 2_000,
+    goalCritic: { ticks: 300_000, steps: 15_000, batch: 256 },
     distill: { rounds: 8, episodes: 12, steps: 1_500, batch: 256, validationEpisodes: 30 },
   },
 });
@@ -91,8 +96,10 @@ export interface TrainRunResult {
   probeLoss: number | null;
   /** Mean squared TD error of the critic's last step. */
   criticLoss: number | null;
+  /** The goal critic's last steps (null when the agent has none). */
+  goalCritic: GoalCriticFitResult | null;
   distill: DistillRound[];
-  /** Wall-clock seconds of each phase: collect, worldModel, probes, critic, distill, evaluate. */
+  /** Wall-clock seconds of each phase: collect, worldModel, probes, critic, goalCritic, distill, evaluate. */
   phaseSeconds: Record<string, number>;
   agent: Agent;
 }
@@ -139,7 +146,14 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       layout,
       suggestedCosts: sim.suggestedCosts,
       simCosts: sim.costs,
-      config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
+      config: {
+        ...options.config,
+        seed,
+        worldModel: { ...options.config?.worldModel, enabled: true },
+        memory: { capacity: preset.transitions },
+        // A sim whose layout needs more than a straight line asks for the goal critic and its planning weight.
+        ...(sim.goalCritic ? { cost: { ...options.config?.cost, goalCritic: { enabled: true, weight: sim.goalCritic.weight, ...options.config?.cost?.goalCritic } } } : {}),
+      },
     });
     collectExperience(agent, sim, preset.transitions, deriveSeed(seed, 'exploration'), mixedExploration(scriptedShare));
   }
@@ -218,13 +232,19 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
 
   phase('critic');
 
-  // Step 5. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
+  // Step 5. The goal critic: a time to the goal that knows the layout, from its own reward-free exploration.
+  const goalCritic = agent.goalCritic && preset.goalCritic.steps > 0 ? fitGoalCritic(agent.goalCritic, sim, { ...preset.goalCritic, seed: deriveSeed(seed, 'goal-critic') }) : null;
+  if (goalCritic) metrics.push(JSON.stringify({ phase: 'goal-critic', steps: preset.goalCritic.steps, ...goalCritic }));
+
+  phase('goalCritic');
+
+  // Step 6. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
   const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: deriveSeed(seed, 'distill') }) : [];
   for (const round of distill) metrics.push(JSON.stringify({ phase: 'distill', ...round }));
 
   phase('distill');
 
-  // Step 6. The evidence on held-out episodes, then the final checkpoint.
+  // Step 7. The evidence on held-out episodes, then the final checkpoint.
   const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')));
   metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
   try {
@@ -243,6 +263,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     transitionsPerSecond: stepsTrained > 0 ? (stepsTrained * preset.batch * preset.sequence) / (trainMs / 1000) : 0,
     probeLoss,
     criticLoss,
+    goalCritic,
     distill,
     agent,
   };

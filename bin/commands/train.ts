@@ -7,10 +7,10 @@ import { checkCheckpointTarget, readCheckpointManifest } from '../../agent/check
 import { planResume, readTrainingMeta } from '../../agent/training/resume.ts';
 import { METRICS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
 import { getSim } from '../../sims/index.ts';
-import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
+import { addPlanningOptions, parsePositiveInt, parseSeed, parseShare, planningOverrides, type PlanningFlags } from '../options.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 
-interface TrainFlags {
+interface TrainFlags extends PlanningFlags {
   /** Undefined when not given: quick for a new run, the checkpoint's for a resumed one (as are seed and share). */
   preset?: keyof typeof PRESETS;
   steps?: number;
@@ -28,7 +28,7 @@ const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 const roundAll = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train the world model of an agent on reward-free experience in a sim')
     .argument('<sim>', 'sim name (see `autonomy list`)')
@@ -41,9 +41,15 @@ export function registerTrain(program: Command): void {
     .option('--scripted-share <f>', 'share of exploration episodes driven by the sim\'s scripted controller plus noise (default: 0, or the resumed run\'s)', parseShare)
     .option('--no-memory', 'leave short-term memory out of the checkpoint (small enough to ship; cannot be resumed)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
-    .option('--json', 'print one JSON object on the last line of stdout')
+    .option('--json', 'print one JSON object on the last line of stdout');
+  // The planning settings become the checkpoint's (distillation plans with them, and Mode-2 starts from them).
+  addPlanningOptions(command)
     .action(async (simName: string, flags: TrainFlags) => {
       const sim = getSim(simName);
+      const planning = planningOverrides(flags);
+      if (flags.resume !== undefined && Object.keys(planning).length > 0) {
+        throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are fixed by the run being resumed; drop them, or start a new run with --out`);
+      }
       const out = flags.out ?? flags.resume ?? path.join('runs', sim.name);
       checkOut(out, flags);
       const run = settings(flags);
@@ -65,6 +71,7 @@ export function registerTrain(program: Command): void {
           resume: flags.resume,
           withoutMemory: !flags.memory,
           scriptedShare: run.scriptedShare,
+          ...(Object.keys(planning).length > 0 ? { config: { planning } } : {}),
           onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
         });
       } finally {
@@ -88,6 +95,7 @@ export function registerTrain(program: Command): void {
         transitionsPerSecond: Math.round(result.transitionsPerSecond),
         probeLoss: result.probeLoss === null ? null : round(result.probeLoss),
         criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
+        goalCritic: result.goalCritic === null ? null : roundAll({ ...result.goalCritic }),
         distill: result.distill.map((r) => ({ ...r, loss: round(r.loss) })),
         seconds: Math.round((performance.now() - started) / 100) / 10,
         phaseSeconds: result.phaseSeconds,
@@ -109,6 +117,7 @@ export function registerTrain(program: Command): void {
       console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
       console.log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (summary.criticLoss !== null) console.log(`critic: TD error ${summary.criticLoss}`);
+      if (summary.goalCritic) console.log(`goal critic: mean time to random goals ${summary.goalCritic.distance} ticks, one-tick excess ${summary.goalCritic.excess} (margin 0.05), λ ${summary.goalCritic.lambda}`);
       for (const r of summary.distill) {
         const validation = r.validation === undefined ? '' : `, policy alone on validation ${(100 * r.validation).toFixed(0)} %${r.kept ? ' (best so far, kept)' : ''}`;
         console.log(`distillation round ${r.round}: ${r.round === 0 ? 'planner' : 'policy'} success ${(100 * r.successRate).toFixed(0)} %, ${r.samples} labelled states, policy error ${r.loss}${validation}`);
