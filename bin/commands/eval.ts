@@ -83,8 +83,8 @@ export function registerEval(program: Command): void {
       console.log(`${sim.name}: ${flags.episodes} episodes per row, seeds ${flags.seed}…${flags.seed + flags.episodes - 1}, ${backend}${checkpoint ? `, checkpoint ${checkpoint}` : ''}`);
       console.log(
         formatTable(
-          ['agent', 'planner', 'success', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision'],
-          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision)]),
+          ['agent', 'planner', 'success', '95 % interval', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision'],
+          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, `${(100 * r.successInterval[0]).toFixed(0)}–${(100 * r.successInterval[1]).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision)]),
         ),
       );
     });
