@@ -225,6 +225,41 @@ export class Agent {
     });
   }
 
+  /**
+   * Records `rows` consecutive ticks of the current episode at once, as `tick` would have: a batched tick's
+   * (`AgentBatch`) or a collector's. States and costs not given are computed here in one batch.
+   * @param perceived [rows, observationSize] observations as the agent read them @param actions [rows, 2]
+   * @param states [rows, latent] @param costs [rows, costs] in `cost.names` order
+   */
+  recordTicks(rows: number, perceived: Float32Array, actions: Float32Array, states?: Float32Array, costs?: Float32Array): void {
+    const size = this.options.layout.size;
+    const latent = this.config.perception.latent;
+    const k = this.cost.names.length;
+    const s = states ?? this.perception.encodeRows(perceived, rows);
+    const c = costs ?? this.cost.evaluateRows(perceived, actions, rows, this.options.layout);
+    for (let r = 0; r < rows; r++) {
+      this.memory.record({
+        observation: perceived.subarray(r * size, (r + 1) * size),
+        state: s.subarray(r * latent, (r + 1) * latent),
+        action: actions.subarray(r * ACTION_SIZE, (r + 1) * ACTION_SIZE),
+        costs: c.subarray(r * k, (r + 1) * k),
+        episode: this.episode,
+        step: this.tickIndex++,
+        done: false,
+      });
+    }
+  }
+
+  /** `observe` for many ticks of the current episode: perception and costs in one batch. @param observations [rows, size] */
+  observeRows(rows: number, observations: Float32Array, actions: Float32Array): void {
+    const settings = this.settings;
+    if (!settings.goal) return this.recordTicks(rows, observations, actions);
+    const size = this.options.layout.size;
+    const perceived = new Float32Array(rows * size);
+    for (let r = 0; r < rows; r++) perceived.set(this.configurator.perceive(observations.subarray(r * size, (r + 1) * size), settings), r * size);
+    this.recordTicks(rows, perceived, actions);
+  }
+
   /** The H-JEPA world model, or an error saying how to get one. */
   get hjepa(): HJepa {
     if (!this.worldModel) throw new Error('this agent has no H-JEPA world model: build it with worldModel.enabled, or load a checkpoint from `autonomy train`');

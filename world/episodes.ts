@@ -77,8 +77,13 @@ export interface RunOptions {
 /** Resets the env to an episode's seed and builds the episode's policy with its own random stream. */
 export function startEpisode(env: Env, factory: PolicyFactory, episode: number, seed: number): { first: ResetResult; policy: EpisodePolicy; context: EpisodeContext } {
   const first = env.reset({ seed });
-  const context = { env, scene: first.info.state.scene, episode, seed, rng: new Rng(deriveSeed(seed, 'policy')) };
+  const context = episodeContext(env, first.info.state.scene, episode, seed);
   return { first, policy: factory(context), context };
+}
+
+/** What a policy gets to know about an episode that `env` has just been reset to. */
+export function episodeContext(env: Env, scene: SceneSpec, episode: number, seed: number): EpisodeContext {
+  return { env, scene, episode, seed, rng: new Rng(deriveSeed(seed, 'policy')) };
 }
 
 /** Runs the episodes to the end (or until `stop`), synchronously. */

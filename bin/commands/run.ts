@@ -9,12 +9,14 @@ import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { runEpisodesYielding } from '../../world/episodes.ts';
+import { runVectorEpisodesYielding } from '../../world/vector-episodes.ts';
 import { checkRecordingTarget, RecordingWriter } from '../../world/recording.ts';
 import { addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
 
 interface RunFlags extends PlanningFlags {
   agent: AgentName;
   episodes: number;
+  envs: number;
   seed: number;
   record?: string;
   force?: boolean;
@@ -32,6 +34,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--agent <agent>', 'which agent acts').choices(AGENTS).default('scripted'))
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
+    .option('--envs <n>', 'worlds stepped in lockstep, one batched decision per tick for all of them (the results are the same for any N)', parsePositiveInt, 1)
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
     .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--record <file>', 'write a recording of every tick to this file (it replaces only a recording; Ctrl-C keeps what ran, marked interrupted)')
@@ -42,6 +45,10 @@ export function registerRun(program: Command): void {
     .action(async (simName: string, flags: RunFlags) => {
       const sim = getSim(simName);
       checkSeedRange(flags.seed, flags.episodes);
+      if (flags.envs > 1 && flags.record) throw new Error(`--record writes episodes one after another; record with --envs 1 (got --envs ${flags.envs})`);
+      if (flags.envs > 1 && (flags.agent === 'mode2' || flags.agent === 'auto')) {
+        throw new Error(`--agent ${flags.agent} plans one world at a time; --envs ${flags.envs} runs random, scripted and mode1 (use --envs 1)`);
+      }
       if (flags.record) checkRecordingTarget(flags.record, { force: flags.force });
       const backend = await initBackend(flags.backend);
       const extraCosts = await loadCostFiles(flags.cost);
@@ -66,15 +73,18 @@ export function registerRun(program: Command): void {
       bar?.start(flags.episodes, 0);
       let result;
       try {
-        result = await runEpisodesYielding({
-          sim,
-          policy: prepared.policy,
-          episodes: flags.episodes,
-          seed: flags.seed,
-          recorder,
-          onEpisode: () => bar?.increment(),
-          stop: () => interrupted,
-        });
+        result =
+          flags.envs > 1
+            ? await runVectorEpisodesYielding({ sim, envs: flags.envs, policy: prepared.vector!, episodes: flags.episodes, seed: flags.seed, onEpisode: () => bar?.increment(), stop: () => interrupted })
+            : await runEpisodesYielding({
+                sim,
+                policy: prepared.policy,
+                episodes: flags.episodes,
+                seed: flags.seed,
+                recorder,
+                onEpisode: () => bar?.increment(),
+                stop: () => interrupted,
+              });
         recorder?.close({ interrupted });
       } catch (e) {
         // A failed run leaves the file that was at --record as it was.
