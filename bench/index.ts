@@ -51,16 +51,19 @@ console.log(
   ),
 );
 
-console.log('\nDecisions in reach with the shipped checkpoint (Mode-2: 30 ms budget, ≤ 20 iterations cold, ≤ 4 warm-started)');
-const decisions = benchDecisions();
-if (!decisions) console.log('no checkpoint ships for reach: run the command in docs/planning.md first');
-else {
-  console.log(
-    formatTable(
-      ['agent', 'planner', 'median ms', 'p95 ms', 's per 200-step episode'],
-      decisions.map((r) => [r.agent, r.planner ?? '-', ms(r.median), ms(r.p95), r.episodeSeconds.toFixed(2)]),
-    ),
-  );
+for (const simName of ['reach', 'two-rooms']) {
+  console.log(`\nDecisions in ${simName} with the shipped checkpoint (Mode-2: ≤ 20 iterations cold, ≤ 4 warm-started, no time budget; Mode-1 is the baseline)`);
+  const decisions = benchDecisions(simName);
+  if (!decisions) console.log(`no checkpoint ships for ${simName}: run the command in docs/planning.md first`);
+  else {
+    const mode1 = decisions.find((r) => r.agent === 'mode1')!;
+    console.log(
+      formatTable(
+        ['agent', 'planner', 'median ms', 'p95 ms', 's per 200-step episode', 'median / Mode-1'],
+        decisions.map((r) => [r.agent, r.planner ?? '-', ms(r.median), ms(r.p95), r.episodeSeconds.toFixed(2), (r.median / mode1.median).toFixed(1)]),
+      ),
+    );
+  }
 }
 
 await initBackend('wasm');
