@@ -38,6 +38,8 @@ export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, si
 export interface ConfigOverrides {
   actor?: { mode?: AgentConfig['actor']['mode'] };
   planning?: Partial<AgentConfig['planning']>;
+  /** Intrinsic-cost weights over the checkpoint's (costs are read on predicted states, so no network changes). */
+  cost?: { weights?: Readonly<Record<string, number>> };
 }
 
 /** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
@@ -51,9 +53,11 @@ export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'co
     ...meta.config,
     actor: { ...meta.config.actor, ...overrides.actor },
     planning: { ...meta.config.planning, ...overrides.planning },
+    cost: { ...meta.config.cost, weights: { ...meta.config.cost.weights, ...overrides.cost?.weights } },
   };
   const agent = new Agent({ ...options, config });
   assignVariables(checkpoint, agent.namedVariables(), dir);
-  if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
+  // Memory recorded under another set of costs (plug-ins added since) cannot be restored; acting does not need it.
+  if (checkpoint.memory && checkpoint.memory.shape.costNames.join(',') === agent.cost.names.join(',')) agent.restoreMemory(checkpoint.memory);
   return { agent, meta: checkpoint.manifest.meta };
 }

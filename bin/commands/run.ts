@@ -2,23 +2,21 @@
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Agent } from '../../agent/agent.ts';
-import { loadCostFiles } from '../../agent/harness/costs.ts';
 import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { runEpisodes } from '../../world/episodes.ts';
 import { RecordingWriter } from '../../world/recording.ts';
-import { addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
+import { addCostOptions, addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 
-interface RunFlags extends PlanningFlags {
+interface RunFlags extends PlanningFlags, CostFlags {
   agent: AgentName;
   episodes: number;
   seed: number;
   record?: string;
   checkpoint?: string;
-  cost: string[];
   json?: boolean;
   backend?: string;
 }
@@ -27,21 +25,21 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('run an agent in a sim, headless')
-    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .argument('<sim>', 'sim name (see `autonomy list`) or the path of a sim file')
     .addOption(new Option('--agent <agent>', 'which agent acts').choices(AGENTS).default('scripted'))
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
-    .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--record <file>', 'write a recording of every tick to this file')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
-  addPlanningOptions(command)
+  addPlanningOptions(addCostOptions(command))
     .action(async (simName: string, flags: RunFlags) => {
-      const sim = getSim(simName);
+      const sim = await simArgument(simName);
       const backend = await initBackend(flags.backend);
-      const extraCosts = await loadCostFiles(flags.cost);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedCheckpoint(sim.name), extraCosts, planning: planningOverrides(flags) });
+      const { extraCosts, weights, warnings } = await costChoice(flags, sim);
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedFor(sim), extraCosts, weights, planning: planningOverrides(flags) });
+      for (const line of [...warnings, ...prepared.warnings]) console.error(line);
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
         : undefined;

@@ -81,7 +81,7 @@ describe('autonomy CLI', () => {
     [['run', 'reach', '--episodes', '2.5'], /expected a positive integer, got '2.5'/],
     [['run', 'reach', '--seed', 'abc'], /expected an integer seed/],
     [['run', 'reach', '--agent', 'foo'], /Allowed choices are random, scripted, mode1/],
-    [['run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-cost.ts'], /intrinsic cost 'broken-cost' returned NaN/],
+    [['run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-cost.ts'], /intrinsic cost 'broken-cost' \(tests\/fixtures\/nan-cost\.ts\) returned NaN/],
     [['run', 'reach', '--cost', 'missing.ts'], /cost file 'missing.ts' does not exist/],
     [['run', 'reach', '--agent', 'mode1', '--checkpoint', 'docs'], /'docs' is not a checkpoint folder/],
     [['run', 'reach', '--backend', 'gpu'], /unknown backend 'gpu'; choose one of auto, tensorflow, wasm, cpu/],
