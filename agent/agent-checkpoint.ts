@@ -1,7 +1,9 @@
 // Saves an agent (networks, memory, config) into a checkpoint folder and rebuilds it from one.
+import path from 'node:path';
 import { Agent, type AgentOptions } from './agent.ts';
 import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import type { AgentConfig } from './config.ts';
+import { costRegistry } from './cost/index.ts';
 
 /** What an agent checkpoint's manifest carries so it can be rebuilt. */
 export interface AgentCheckpointMeta {
@@ -10,6 +12,8 @@ export interface AgentCheckpointMeta {
   config: AgentConfig;
   costNames: string[];
   features: string[];
+  /** Cost name → the plug-in file it was loaded from, for the costs that are plug-ins. */
+  costFiles?: Record<string, string>;
 }
 
 /** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
@@ -25,6 +29,7 @@ export function saveAgent(
     config: agent.config,
     costNames: [...agent.cost.names],
     features: agent.options.layout.names,
+    costFiles: Object.fromEntries(agent.cost.costs.filter((c) => c.source !== undefined).map((c) => [c.name, path.resolve(c.source!)])),
   };
   saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), extra.withoutMemory ? null : agent.memory, extra.files);
 }
@@ -38,8 +43,11 @@ export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, si
 export interface ConfigOverrides {
   actor?: { mode?: AgentConfig['actor']['mode'] };
   planning?: Partial<AgentConfig['planning']>;
-  /** Intrinsic-cost weights over the checkpoint's (costs are read on predicted states, so no network changes). */
-  cost?: { weights?: Readonly<Record<string, number>> };
+  /**
+   * Intrinsic-cost weights over the checkpoint's (costs are read on predicted states, so no network changes), and
+   * `defaults` for costs the checkpoint does not weigh.
+   */
+  cost?: { weights?: Readonly<Record<string, number>>; defaults?: Readonly<Record<string, number>> };
 }
 
 /** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
@@ -49,11 +57,17 @@ export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'co
   if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
   if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
   if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
+  const registry = costRegistry(options.extraCosts, options.simCosts);
+  const missing = Object.keys(meta.config.cost.weights).filter((name) => !registry.has(name));
+  if (missing.length > 0) {
+    const files = missing.map((name) => meta.costFiles?.[name]).filter((f) => f !== undefined);
+    throw new Error(`checkpoint '${dir}' was trained with the intrinsic cost${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}, not loaded now; ${files.length > 0 ? `load ${files.map((f) => `--cost ${f}`).join(' ')}` : 'load its plug-in with --cost FILE'}`);
+  }
   const config = {
     ...meta.config,
     actor: { ...meta.config.actor, ...overrides.actor },
     planning: { ...meta.config.planning, ...overrides.planning },
-    cost: { ...meta.config.cost, weights: { ...meta.config.cost.weights, ...overrides.cost?.weights } },
+    cost: { ...meta.config.cost, weights: { ...overrides.cost?.defaults, ...meta.config.cost.weights, ...overrides.cost?.weights } },
   };
   const agent = new Agent({ ...options, config });
   assignVariables(checkpoint, agent.namedVariables(), dir);

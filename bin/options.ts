@@ -61,10 +61,13 @@ export function planningOverrides(flags: PlanningFlags): Partial<PlanningConfig>
   };
 }
 
-/** A `--cost FILE[=WEIGHT]`: a plug-in file and the weight u_i it gets (1 when not given; 0 measures without optimising). */
+/**
+ * A `--cost FILE[=WEIGHT]`: a plug-in file and the weight u_i it gets; without one, the checkpoint's weight for it if
+ * it was trained with the cost, else 1. Weight 0 measures without optimising.
+ */
 export interface CostFlag {
   file: string;
-  weight: number;
+  weight?: number;
 }
 
 /** `--cost` and `--weight`, repeatable, as run, train, eval and view take them. */
@@ -86,7 +89,7 @@ export function parseCostFlag(value: string, all: CostFlag[] = []): CostFlag[] {
     const file = value.slice(0, at);
     return [...all, { file, weight: weightText(value.slice(at + 1), '--cost', `'${file}'`) }];
   }
-  return [...all, { file: value, weight: 1 }];
+  return [...all, { file: value }];
 }
 
 /** Parses `NAME=WEIGHT` for `--weight`. */
@@ -100,6 +103,6 @@ export function parseWeightFlag(value: string, all: [string, number][] = []): [s
 /** Adds `--cost FILE[=W]` and `--weight NAME=W`, both repeatable. */
 export function addCostOptions(command: Command): Command {
   return command
-    .option('--cost <file[=weight]>', 'load an intrinsic-cost plug-in file with weight u (default 1; 0 measures without optimising); repeatable', parseCostFlag, [] as CostFlag[])
+    .option('--cost <file[=weight]>', 'load an intrinsic-cost plug-in file with weight u (default: the checkpoint\'s, else 1; 0 measures without optimising); repeatable', parseCostFlag, [] as CostFlag[])
     .option('--weight <name=weight>', 'set the weight u of a loaded intrinsic cost (built-in, the sim\'s, or a plug-in); repeatable', parseWeightFlag, [] as [string, number][]);
 }

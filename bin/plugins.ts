@@ -22,6 +22,8 @@ export interface CostChoice {
   extraCosts: IntrinsicCost[];
   /** Cost name → weight u_i, over the checkpoint's or the sim's. */
   weights: Record<string, number>;
+  /** Weight 1 for each plug-in loaded without a weight, for where no checkpoint weighs it. */
+  defaultWeights: Record<string, number>;
   warnings: string[];
 }
 
@@ -32,10 +34,12 @@ export interface CostChoice {
 export async function costChoice(flags: Partial<CostFlags>, sim: SimWithCosts): Promise<CostChoice> {
   const extraCosts: IntrinsicCost[] = [];
   const weights: Record<string, number> = {};
+  const defaultWeights: Record<string, number> = {};
   for (const { file, weight } of flags.cost ?? []) {
     const cost = await loadCostFile(file);
     extraCosts.push(cost);
-    weights[cost.name] = weight;
+    if (weight === undefined) defaultWeights[cost.name] = 1;
+    else weights[cost.name] = weight;
   }
   const registry = costRegistry(extraCosts, sim.costs);
   for (const [name, weight] of flags.weight ?? []) {
@@ -45,5 +49,5 @@ export async function costChoice(flags: Partial<CostFlags>, sim: SimWithCosts): 
     weights[name] = weight;
   }
   const ownCosts = sim.costs?.filter((c) => c.source !== undefined) ?? [];
-  return { extraCosts, weights, warnings: checkCosts([...ownCosts, ...extraCosts], sim) };
+  return { extraCosts, weights, defaultWeights, warnings: checkCosts([...ownCosts, ...extraCosts], sim) };
 }

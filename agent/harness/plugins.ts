@@ -23,9 +23,12 @@ const COMPILED = import.meta.url.endsWith('.js');
 /** Set by bin/autonomy.js once it has registered tsx in this thread. */
 const TSX = Symbol.for('autonomy.tsx');
 
-/** Whether tsx already loads TypeScript in this thread (the CLI's entry, or `--import tsx`, as eval's workers have). */
+/**
+ * Whether tsx's API already loads TypeScript in this thread, in front of which our hooks go (`--import tsx`, as eval's
+ * workers have, does not count: the hooks it installs there leave a plug-in's TypeScript untransformed).
+ */
 function tsxActive(): boolean {
-  return (globalThis as Record<symbol, unknown>)[TSX] === true || process.execArgv.some((a) => a === 'tsx' || a.includes('tsx/'));
+  return (globalThis as Record<symbol, unknown>)[TSX] === true;
 }
 
 /** Node's own import(), which the module hooks see, even where a test runner (vitest) rewrites this module's import(). */

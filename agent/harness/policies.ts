@@ -33,6 +33,8 @@ export interface PrepareOptions {
   extraCosts?: IntrinsicCost[];
   /** Intrinsic-cost weights over the checkpoint's or the sim's suggestion. */
   weights?: Readonly<Record<string, number>>;
+  /** Weights for costs neither the checkpoint nor `weights` weighs (a plug-in loaded without one). */
+  defaultWeights?: Readonly<Record<string, number>>;
   planning?: ConfigOverrides['planning'];
 }
 
@@ -45,16 +47,18 @@ export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: 
       throw new Error(`--agent ${agentName} plans with a trained world model: give --checkpoint DIR (from \`autonomy train ${sim.name}\`); no checkpoint ships for '${sim.name}'`);
     }
     const weights = options.weights ?? {};
-    const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: options.planning ?? {}, cost: { weights } };
+    const defaults = options.defaultWeights ?? {};
+    const overrides: ConfigOverrides = { actor: { mode: agentName }, planning: options.planning ?? {}, cost: { weights, defaults } };
     const agents = Array.from({ length: sim.agentCount }, (_, i) =>
       checkpoint
         ? loadAgent(checkpoint, { layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs }, sim.name, overrides)
-        : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs, config: { seed: deriveSeed(options.seed, 'agent', i), cost: { weights } } }),
+        : new Agent({ layout, suggestedCosts: sim.suggestedCosts, extraCosts, simCosts: sim.costs, config: { seed: deriveSeed(options.seed, 'agent', i), cost: { weights: { ...defaults, ...weights } } } }),
     );
     const warnings: string[] = [];
     if (!checkpoint) {
       warnings.push(`warning: no trained checkpoint for '${sim.name}': this ${agentName} agent acts with an untrained policy (random weights); train one with \`autonomy train ${sim.name}\` and pass --checkpoint DIR`);
     } else if (agentName === 'mode1' && (extraCosts.length > 0 || Object.keys(weights).length > 0)) {
+      // A mode1 agent's costs are measured only.
       warnings.push(`warning: a mode1 agent acts by its trained policy, so --cost and --weight change what is measured, not what it does; plan with --agent mode2 (or auto), or retrain with \`autonomy train ${sim.name} --cost …\``);
     }
     const meter = meterCosts(agentPolicy(agents), agents[0]!.cost, layout, (i) => agents[i]!.lastCost?.values ?? null);
@@ -69,7 +73,7 @@ export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: 
   }
   if (options.checkpoint) throw new Error(`--checkpoint is for learning agents (mode1, mode2, auto); '${agentName}' has nothing to load`);
   if (Object.keys(options.planning ?? {}).length > 0) throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are for planning agents (mode2, auto); '${agentName}' does not plan`);
-  const { costs, weights } = simCosts(sim, layout, extraCosts, options.weights);
+  const { costs, weights } = simCosts(sim, layout, extraCosts, { ...options.defaultWeights, ...options.weights });
   const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
   return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights, warnings: [] };
 }

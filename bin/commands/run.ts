@@ -37,8 +37,8 @@ export function registerRun(program: Command): void {
     .action(async (simName: string, flags: RunFlags) => {
       const sim = await simArgument(simName);
       const backend = await initBackend(flags.backend);
-      const { extraCosts, weights, warnings } = await costChoice(flags, sim);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedFor(sim), extraCosts, weights, planning: planningOverrides(flags) });
+      const { extraCosts, weights, defaultWeights, warnings } = await costChoice(flags, sim);
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedFor(sim), extraCosts, weights, defaultWeights, planning: planningOverrides(flags) });
       for (const line of [...warnings, ...prepared.warnings]) console.error(line);
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
@@ -72,6 +72,7 @@ export function registerRun(program: Command): void {
         meanSteps: result.meanSteps,
         stepsPerSecond: Math.round(result.stepsPerSecond),
         meanCost: prepared.meanCost(),
+        weights: prepared.weights,
         msPerDecision: percentiles(prepared.decisionMs()),
         ...(prepared.agents.length > 0 ? { mode2Share: mode2Share(prepared.agents) } : {}),
         ...(flags.record ? { recording: flags.record } : {}),

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { checkCheckpointTarget } from '../../agent/checkpoint.ts';
 import { METRICS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
-import { getSim } from '../../sims/index.ts';
-import { parsePositiveInt, parseSeed, parseShare } from '../options.ts';
+import { addCostOptions, parsePositiveInt, parseSeed, parseShare, type CostFlags } from '../options.ts';
+import { costChoice, simArgument } from '../plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 
-interface TrainFlags {
+interface TrainFlags extends CostFlags {
   preset: keyof typeof PRESETS;
   steps?: number;
   out?: string;
@@ -26,10 +26,10 @@ const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 const roundAll = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
-    .description('train the world model of an agent on reward-free experience in a sim')
-    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .description('train the world model of an agent on reward-free experience in a sim, then its critic and policy for the cost mix')
+    .argument('<sim>', 'sim name (see `autonomy list`) or the path of a sim file')
     .addOption(new Option('--preset <preset>', 'training budget').choices(Object.keys(PRESETS)).default('quick'))
     .option('--steps <n>', 'training steps (overrides the preset)', parsePositiveInt)
     .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
@@ -39,17 +39,32 @@ export function registerTrain(program: Command): void {
     .option('--scripted-share <f>', 'share of exploration episodes driven by the sim\'s scripted controller plus noise', parseShare, 0)
     .option('--no-memory', 'leave short-term memory out of the checkpoint (small enough to ship; cannot be resumed)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
-    .option('--json', 'print one JSON object on the last line of stdout')
+    .option('--json', 'print one JSON object on the last line of stdout');
+  addCostOptions(command)
     .action(async (simName: string, flags: TrainFlags) => {
-      const sim = getSim(simName);
+      const sim = await simArgument(simName);
       const out = flags.out ?? flags.resume ?? path.join('runs', sim.name);
       checkOut(out, flags);
       const backend = await initBackend(flags.backend);
+      const choice = await costChoice(flags, sim);
+      const { extraCosts, warnings } = choice;
+      const weights = { ...choice.defaultWeights, ...choice.weights };
+      for (const line of warnings) console.error(line);
+      if (flags.resume && Object.keys(choice.weights).length > 0) {
+        throw new Error(`--resume continues a run with its own cost weights; a weight (--cost FILE=W, --weight) starts a new one (give --out instead of --resume; --cost FILE alone loads a plug-in it was trained with)`);
+      }
       const preset = { ...PRESETS[flags.preset], ...(flags.steps ? { steps: flags.steps } : {}) };
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `train ${sim.name} {bar} {value}/{total} steps  loss {loss}`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
       bar?.start(preset.steps, 0, { loss: '-' });
+      // Piped (no terminal): a plain progress line at every twentieth of the steps instead of the bar.
+      const every = Math.max(1, Math.round(preset.steps / 20));
+      const progress = (step: number, loss: number): void => {
+        if (bar) bar.update(step, { loss: loss.toFixed(3) });
+        else if (step % every === 0 || step === preset.steps) console.error(`train ${sim.name}: step ${step}/${preset.steps}, loss ${loss.toFixed(3)}`);
+      };
+      if (!bar) console.error(`train ${sim.name}: collecting ${preset.transitions} exploration ticks, then ${preset.steps} world-model steps, probes, critic, distillation`);
       const started = performance.now();
       let result;
       try {
@@ -62,7 +77,9 @@ export function registerTrain(program: Command): void {
           resume: flags.resume,
           withoutMemory: !flags.memory,
           scriptedShare: flags.scriptedShare,
-          onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
+          ...(extraCosts.length > 0 ? { extraCosts } : {}),
+          ...(Object.keys(weights).length > 0 && !flags.resume ? { config: { cost: { weights } } } : {}),
+          onStep: (step, report) => progress(step, report.total),
         });
       } finally {
         bar?.stop();
@@ -86,6 +103,7 @@ export function registerTrain(program: Command): void {
         probeLoss: result.probeLoss === null ? null : round(result.probeLoss),
         criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
         distill: result.distill.map((r) => ({ ...r, loss: round(r.loss) })),
+        costWeights: result.agent.settings.weights,
         seconds: Math.round((performance.now() - started) / 100) / 10,
         phaseSeconds: result.phaseSeconds,
       };
@@ -105,6 +123,7 @@ export function registerTrain(program: Command): void {
       );
       console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
       console.log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(`intrinsic costs (weight u): ${Object.entries(summary.costWeights).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (summary.criticLoss !== null) console.log(`critic: TD error ${summary.criticLoss}`);
       for (const r of summary.distill) {
         const validation = r.validation === undefined ? '' : `, policy alone on validation ${(100 * r.validation).toFixed(0)} %${r.kept ? ' (best so far, kept)' : ''}`;

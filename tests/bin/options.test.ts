@@ -37,10 +37,10 @@ function parseCosts(...args: string[]): CostFlags {
 }
 
 describe('cost flags', () => {
-  it('--cost FILE weighs 1, FILE=W weighs W (0 measures only); both flags repeat', () => {
+  it('--cost FILE leaves the weight to the checkpoint (else 1), FILE=W weighs W (0 measures only); both flags repeat', () => {
     expect(parseCosts('--cost', './a.ts', '--cost', '../b=c/d.js=0', '--cost', 'e.ts=2.5', '--weight', 'energy=0.5', '--weight', 'goal-distance=0')).toEqual({
       cost: [
-        { file: './a.ts', weight: 1 },
+        { file: './a.ts' },
         { file: '../b=c/d.js', weight: 0 },
         { file: 'e.ts', weight: 2.5 },
       ],
