@@ -89,6 +89,7 @@ export function registerRun(program: Command): void {
       console.log(formatTable(['intrinsic cost', 'weight', 'mean per tick'], Object.entries(summary.meanCost).map(([name, v]) => [name, prepared.weights[name] ?? 0, v])));
       if (summary.mode2Share !== undefined) console.log(`Mode-2 ticks: ${(100 * summary.mode2Share).toFixed(1)} %`);
       if (flags.record) console.log(`recording: ${flags.record}`);
+      console.log(`\nnext: \`autonomy view ${simName} --agent ${flags.agent}\` to watch it, \`autonomy eval ${simName}\` to compare agents, --cost FILE=W to add a cost of your own (docs/intrinsic-costs.md)`);
     });
 }
 

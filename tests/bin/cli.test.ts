@@ -68,11 +68,13 @@ describe('autonomy CLI', () => {
     expect(rec.records.filter((r) => r.type === 'tick')).toHaveLength(200);
   });
 
-  it('list --json names every sim', async () => {
+  it('list --json names every sim with the features a cost can read, and every cost', async () => {
     const { code, stdout } = await autonomy('list', '--json');
     expect(code).toBe(0);
-    const names = (lastJson(stdout).sims as { name: string }[]).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['reach', 'two-rooms']));
+    const listed = lastJson(stdout) as { sims: { name: string; features: string[] }[]; costs: { name: string; sim: string }[] };
+    expect(listed.sims.map((s) => s.name)).toEqual(expect.arrayContaining(['reach', 'two-rooms']));
+    expect(listed.sims.find((s) => s.name === 'two-rooms')!.features).toEqual(expect.arrayContaining(['agent.x', 'goal.dx', 'ray.7', 'door.dx', 'grid']));
+    expect(listed.costs).toEqual(expect.arrayContaining([{ name: 'goal-distance', sim: 'built-in', description: expect.any(String) }, { name: 'pusher-to-contact', sim: 'push', description: expect.any(String) }]));
   });
 
   it.each([
