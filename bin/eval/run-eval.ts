@@ -52,12 +52,14 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
       options.onEpisode?.();
     }
   } else {
+    // Compiled, the worker is JavaScript; from source it needs tsx, by its full path (the user may run from a folder
+    // where 'tsx' does not resolve).
+    const source = import.meta.url.endsWith('.ts');
     const pool = new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
+      filename: new URL(source ? './worker.ts' : './worker.js', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
-      // tsx by its full path: the user may run from a folder where 'tsx' does not resolve.
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: source ? ['--import', import.meta.resolve('tsx')] : [],
     });
     const settled = await Promise.allSettled(
       tasks.map(async (t) => {
