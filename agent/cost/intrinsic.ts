@@ -78,7 +78,7 @@ export function resolveReads(cost: IntrinsicCost, layout: FeatureLayout): Map<st
       }
       out.set(name, { offset: first.offset, size: last.offset + last.size - first.offset });
     } else {
-      if (!layout.has(name)) throw new Error(`${costLabel(cost)}: reads unknown feature '${name}'; features of this sim: ${layout.names.join(', ')}`);
+      if (!layout.has(name)) throw new Error(`${costLabel(cost)}: reads unknown feature '${name}'; known features: ${layout.names.join(', ')}`);
       out.set(name, layout.slice(name));
     }
   }

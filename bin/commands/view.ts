@@ -9,7 +9,7 @@ import { ensureViewerBuilt } from '../../viewer/server/build.ts';
 import { startViewer, type ViewerOptions } from '../../viewer/server/server.ts';
 import { AGENTS, type AgentName } from '../../agent/harness/policies.ts';
 import { addCostOptions, addPlanningOptions, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
-import { costChoice, simArgument } from '../plugins.ts';
+import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 
 interface ViewFlags extends PlanningFlags, CostFlags {
   agent: AgentName;
@@ -46,6 +46,9 @@ async function sourceOf(target: string, flags: ViewFlags): Promise<ViewerOptions
   await initBackend(flags.backend);
   const { extraCosts, weights, defaultWeights, warnings } = await costChoice(flags, sim);
   for (const line of warnings) console.error(line);
+  if (flags.agent === 'mode1' && !flags.checkpoint && !shippedFor(sim)) {
+    console.error(`warning: no trained checkpoint for '${sim.name}': this mode1 agent acts with an untrained policy (random weights); train one with \`autonomy train ${target}\` and pass --checkpoint DIR`);
+  }
   return { kind: 'live', sim, agent: flags.agent, checkpoint: flags.checkpoint, seed: flags.seed, planning: planningOverrides(flags), extraCosts, weights, defaultWeights };
 }
 

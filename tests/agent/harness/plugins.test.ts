@@ -82,7 +82,7 @@ describe('each plug-in mistake is one line naming the file and what would be rig
 
   it('an unknown feature, and a feature read but not declared', async () => {
     const unknown = await loadCostFile(cost('unknown-feature', ['agent.z'], "f['agent.z']!"));
-    expect(() => checkCosts([unknown], reach)).toThrow(/^intrinsic cost 'unknown-feature' \(.*\): reads unknown feature 'agent.z'; features of this sim: agent\.x, agent\.y/);
+    expect(() => checkCosts([unknown], reach)).toThrow(/^intrinsic cost 'unknown-feature' \(.*\): reads unknown feature 'agent.z'; known features: agent\.x, agent\.y/);
     const undeclared = await loadCostFile(cost('undeclared', ['agent.x'], "tf.relu(f['agent.y']!)"));
     expect(() => checkCosts([undeclared], reach)).toThrow(/^intrinsic cost 'undeclared' \(.*undeclared\.ts\) reads feature 'agent\.y' but does not declare it: add 'agent\.y' to its reads \(it declares 'agent\.x'\)$/);
   });
