@@ -20,7 +20,7 @@ function installationRoot(): string {
 /** True when this code runs compiled (dist/…/plugins.js), false when it runs from source. */
 const COMPILED = import.meta.url.endsWith('.js');
 
-/** Set by bin/autonomy.js once it has registered tsx in this thread. */
+/** Set once tsx's API is registered in this thread (by bin/autonomy.js, or below). */
 const TSX = Symbol.for('autonomy.tsx');
 
 /**
@@ -42,7 +42,7 @@ let hooks: Promise<void> | null = null;
  */
 export function enablePlugins(): Promise<void> {
   hooks ??= (async () => {
-    // Compiled code runs without tsx: it is registered only when a plug-in needs it.
+    // tsx goes in first unless bin/autonomy.js put it there (compiled code, eval's workers and test runners have none).
     if (!tsxActive()) {
       (await import('tsx/esm/api')).register();
       (globalThis as Record<symbol, unknown>)[TSX] = true;
