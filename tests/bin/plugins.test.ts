@@ -124,9 +124,12 @@ describe('a user\'s cost and sim from a folder outside the repository', () => {
     expect(stderr.trim().split('\n').at(-1)).toMatch(message);
   });
 
-  it('warns when a learning agent acts without a trained checkpoint', async () => {
-    const { code, stderr } = await autonomy('run', './corridor.js', '--agent', 'mode1', '--episodes', '1');
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/^warning: no trained checkpoint for 'corridor': this mode1 agent acts with an untrained policy \(random weights\); train one with `autonomy train corridor`/m);
+  it('warns when a learning agent acts without a trained checkpoint, and when a mode1 agent is given costs it cannot act on', async () => {
+    const untrained = await autonomy('run', './corridor.js', '--agent', 'mode1', '--episodes', '1');
+    expect(untrained.code).toBe(0);
+    expect(untrained.stderr).toMatch(/^warning: no trained checkpoint for 'corridor': this mode1 agent acts with an untrained policy \(random weights\); train one with `autonomy train corridor`/m);
+    const reactive = await autonomy('run', 'reach', '--agent', 'mode1', '--episodes', '1', '--cost', './prefer-top.ts=2');
+    expect(reactive.code).toBe(0);
+    expect(reactive.stderr).toMatch(/^warning: a mode1 agent acts by its trained policy, so --cost and --weight change what is measured, not what it does; plan with --agent mode2/m);
   });
 });
