@@ -12,8 +12,11 @@ export function initialize(data) {
   installation = data;
 }
 
-/** Packages a plug-in shares with the running installation, so tensors and costs are the same objects on both sides. */
-const SHARED = /^@tensorflow\/tfjs(\/|$)/;
+/** Packages a plug-in always shares with the running installation, so tensors are the same objects on both sides. */
+const SHARED = /^@tensorflow\//;
+
+/** A bare package name (not a path, not a URL, not a node: builtin). */
+const BARE = /^(?![./]|[a-z]+:)/i;
 
 /** A line starting with import or export: JavaScript written as an ES module. */
 const ES_SYNTAX = /^\s*(import|export)\b/m;
@@ -47,7 +50,18 @@ function packageType(dir) {
 export async function resolve(specifier, context, next) {
   if (specifier === 'autonomy') return { url: installation.autonomy, format: 'module', shortCircuit: true };
   if (SHARED.test(specifier)) return next(specifier, { ...context, parentURL: installation.root });
-  const resolved = await next(specifier, context);
+  let resolved;
+  try {
+    resolved = await next(specifier, context);
+  } catch (e) {
+    // A package the plug-in's folder lacks (it may have no node_modules) comes from the installation's, when it has it.
+    if (!BARE.test(specifier) || !context.parentURL || context.parentURL.startsWith(installation.root)) throw e;
+    try {
+      return await next(specifier, { ...context, parentURL: installation.root });
+    } catch {
+      throw e;
+    }
+  }
   // A plug-in outside this installation is a module (so its imports pass through here) when its package.json does not say
   // "commonjs": always if TypeScript, if it uses import/export syntax if JavaScript.
   const { url } = resolved;

@@ -39,6 +39,16 @@ describe('plug-in files outside the project', () => {
     expect(checkCosts(costs, reach)).toEqual([]);
   });
 
+  it('find any other package the installation has (its folder has none), and say which is missing otherwise', async () => {
+    const file = write(
+      'deps.ts',
+      "import * as core from '@tensorflow/tfjs-core';\nimport { z } from 'zod';\nimport { defineIntrinsicCost } from 'autonomy';\nconst name = z.string().parse('core-only');\nexport default defineIntrinsicCost({ name, description: 'x', reads: ['agent.x'], cost: ({ f }) => core.relu(f['agent.x']!) });\n",
+    );
+    expect(checkCosts([await loadCostFile(file)], reach)).toEqual([]);
+    const missing = write('missing-dep.ts', "import pad from 'left-pad-not-installed';\nexport default pad;\n");
+    await expect(loadCostFile(missing)).rejects.toThrow(/^cost file '.*missing-dep\.ts' threw while loading: Cannot find package 'left-pad-not-installed' imported from /);
+  });
+
   it('loads the example plug-in in the repository', async () => {
     expect((await loadCostFile('docs/examples/keep-left.ts')).name).toBe('keep-left');
   });
