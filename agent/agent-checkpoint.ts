@@ -1,7 +1,9 @@
 // Saves an agent (networks, memory, config) into a checkpoint folder and rebuilds it from one.
+import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
+import { z } from 'zod';
 import { Agent, type AgentOptions } from './agent.ts';
-import { assignVariables, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { assignVariables, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { AgentConfig } from './config.ts';
 import { costRegistry } from './cost/index.ts';
 
@@ -16,12 +18,21 @@ export interface AgentCheckpointMeta {
   costFiles?: Record<string, string>;
 }
 
-/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata and files. */
+/** What loading needs of an agent checkpoint's metadata (the config itself is checked by the agent it builds). */
+const agentMetaSchema = z.object({
+  kind: z.literal('agent'),
+  sim: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  costNames: z.array(z.string()),
+  features: z.array(z.string()),
+});
+
+/** Saves the agent's networks, memory and config atomically into `dir`, with optional extra metadata, files and tensors (an optimiser's state). */
 export function saveAgent(
   dir: string,
   agent: Agent,
   sim: string,
-  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean } = {},
+  extra: { meta?: Record<string, unknown>; files?: Record<string, string>; withoutMemory?: boolean; tensors?: readonly [string, tf.Variable][] } = {},
 ): void {
   const meta: AgentCheckpointMeta = {
     kind: 'agent',
@@ -31,7 +42,7 @@ export function saveAgent(
     features: agent.options.layout.names,
     costFiles: Object.fromEntries(agent.cost.costs.filter((c) => c.source !== undefined).map((c) => [c.name, path.resolve(c.source!)])),
   };
-  saveCheckpoint(dir, { ...extra.meta, ...meta }, agent.namedVariables(), extra.withoutMemory ? null : agent.memory, extra.files);
+  saveCheckpoint(dir, { ...extra.meta, ...meta }, [...agent.namedVariables(), ...(extra.tensors ?? [])], extra.withoutMemory ? null : agent.memory, extra.files);
 }
 
 /** Rebuilds an agent from a checkpoint: same config, same weights, same memory. */
@@ -50,11 +61,21 @@ export interface ConfigOverrides {
   cost?: { weights?: Readonly<Record<string, number>>; defaults?: Readonly<Record<string, number>> };
 }
 
-/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress). */
-export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'config'>, sim: string, overrides: ConfigOverrides = {}): { agent: Agent; meta: Record<string, unknown> } {
+/** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress) and every tensor it holds (an optimiser's state too). */
+export function loadAgentCheckpoint(
+  dir: string,
+  options: Omit<AgentOptions, 'config'>,
+  sim: string,
+  overrides: ConfigOverrides = {},
+): { agent: Agent; meta: Record<string, unknown>; tensors: Checkpoint['tensors'] } {
   const checkpoint = loadCheckpoint(dir);
+  if (checkpoint.manifest.meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
+  const checked = agentMetaSchema.safeParse(checkpoint.manifest.meta);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new Error(`'${path.join(dir, 'checkpoint.json')}' is damaged: meta.${issue.path.join('.')}: ${issue.message}; train again, or restore the folder from a copy`);
+  }
   const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
-  if (meta.kind !== 'agent') throw new Error(`'${dir}' is not an agent checkpoint`);
   if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
   if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
   const registry = costRegistry(options.extraCosts, options.simCosts);
@@ -73,5 +94,5 @@ export function loadAgentCheckpoint(dir: string, options: Omit<AgentOptions, 'co
   assignVariables(checkpoint, agent.namedVariables(), dir);
   // Memory recorded under another set of costs (plug-ins added since) cannot be restored; acting does not need it.
   if (checkpoint.memory && checkpoint.memory.shape.costNames.join(',') === agent.cost.names.join(',')) agent.restoreMemory(checkpoint.memory);
-  return { agent, meta: checkpoint.manifest.meta };
+  return { agent, meta: checkpoint.manifest.meta, tensors: checkpoint.tensors };
 }

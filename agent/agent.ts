@@ -8,7 +8,7 @@ import type { SuggestedCost } from '../world/sim.ts';
 import { Actor, createPlanner, type Planner, Policy } from './actor/index.ts';
 import { parseAgentConfig, type AgentConfig, type AgentConfigInput } from './config.ts';
 import { Configurator } from './configurator/index.ts';
-import { CostModule, Critic, type IntrinsicCost, loadCosts } from './cost/index.ts';
+import { CostModule, Critic, GoalCritic, goalGeometry, type IntrinsicCost, loadCosts } from './cost/index.ts';
 import { ShortTermMemory } from './memory/index.ts';
 import { PerceptionEncoder } from './perception/index.ts';
 import type { ActionMsg, AgentPorts, AgentSettings, CostMsg, ObservationMsg, Task } from './ports.ts';
@@ -32,6 +32,8 @@ export class Agent {
   readonly perception: PerceptionEncoder;
   readonly cost: CostModule;
   readonly critic: Critic;
+  /** The learned time to the goal (cost.goalCritic.enabled), or null. */
+  readonly goalCritic: GoalCritic | null;
   readonly actor: Actor;
   private stm: ShortTermMemory;
   readonly configurator: Configurator;
@@ -73,7 +75,10 @@ export class Agent {
     this.configurator = new Configurator(this.cost.names, options.suggestedCosts, this.config, layout);
     const wm = this.config.worldModel;
     this.worldModel = wm.enabled ? createWorldModel(layout, this.config.perception.latent, ACTION_SIZE, wm, rng.fork()) : null;
-    this.planner = this.worldModel ? createPlanner({ model: this.worldModel, cost: this.cost, critic: this.critic, policy }, this.config.planning, this.config.seed) : null;
+    // Forked last, so enabling it leaves every other module's initial weights as they were.
+    const gc = this.config.cost.goalCritic;
+    this.goalCritic = gc.enabled ? new GoalCritic(goalGeometry(layout).landmarks.length, gc.hidden, gc.embedding, rng.fork()) : null;
+    this.planner = this.worldModel ? createPlanner({ model: this.worldModel, cost: this.cost, critic: this.critic, goalCritic: this.goalCritic ? { critic: this.goalCritic, weight: gc.weight, at: gc.at, maxProgress: gc.maxProgress, infeasibleWeight: gc.infeasibleWeight } : null, policy }, this.config.planning, this.config.seed) : null;
     this.surprise$ = this.worldModel ? new SurpriseMonitor(this.worldModel) : null;
     this.actor = new Actor(policy, this.planner, () => this.surprise$?.novel ?? false);
 
@@ -220,6 +225,41 @@ export class Agent {
     });
   }
 
+  /**
+   * Records `rows` consecutive ticks of the current episode at once, as `tick` would have: a batched tick's
+   * (`AgentBatch`) or a collector's. States and costs not given are computed here in one batch.
+   * @param perceived [rows, observationSize] observations as the agent read them @param actions [rows, 2]
+   * @param states [rows, latent] @param costs [rows, costs] in `cost.names` order
+   */
+  recordTicks(rows: number, perceived: Float32Array, actions: Float32Array, states?: Float32Array, costs?: Float32Array): void {
+    const size = this.options.layout.size;
+    const latent = this.config.perception.latent;
+    const k = this.cost.names.length;
+    const s = states ?? this.perception.encodeRows(perceived, rows);
+    const c = costs ?? this.cost.evaluateRows(perceived, actions, rows, this.options.layout);
+    for (let r = 0; r < rows; r++) {
+      this.memory.record({
+        observation: perceived.subarray(r * size, (r + 1) * size),
+        state: s.subarray(r * latent, (r + 1) * latent),
+        action: actions.subarray(r * ACTION_SIZE, (r + 1) * ACTION_SIZE),
+        costs: c.subarray(r * k, (r + 1) * k),
+        episode: this.episode,
+        step: this.tickIndex++,
+        done: false,
+      });
+    }
+  }
+
+  /** `observe` for many ticks of the current episode: perception and costs in one batch. @param observations [rows, size] */
+  observeRows(rows: number, observations: Float32Array, actions: Float32Array): void {
+    const settings = this.settings;
+    if (!settings.goal) return this.recordTicks(rows, observations, actions);
+    const size = this.options.layout.size;
+    const perceived = new Float32Array(rows * size);
+    for (let r = 0; r < rows; r++) perceived.set(this.configurator.perceive(observations.subarray(r * size, (r + 1) * size), settings), r * size);
+    this.recordTicks(rows, perceived, actions);
+  }
+
   /** The H-JEPA world model, or an error saying how to get one. */
   get hjepa(): HJepa {
     if (!this.worldModel) throw new Error('this agent has no H-JEPA world model: build it with worldModel.enabled, or load a checkpoint from `autonomy train`');
@@ -228,7 +268,7 @@ export class Agent {
 
   /** Every trainable variable under a stable name, for checkpoints. */
   namedVariables(): [string, tf.Variable][] {
-    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...(this.worldModel?.named ?? [])];
+    return [...this.perception.named, ...this.actor.policy.named, ...this.critic.named, ...(this.goalCritic?.named ?? []), ...(this.worldModel?.named ?? [])];
   }
 
   dispose(): void {
@@ -236,6 +276,7 @@ export class Agent {
     this.perception.dispose();
     this.actor.policy.dispose();
     this.critic.dispose();
+    this.goalCritic?.dispose();
     this.worldModel?.dispose();
   }
 }

@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { describeFsError } from '../world/fs-errors.ts';
 import { ShortTermMemory } from './memory/index.ts';
 
 export const CHECKPOINT_FORMAT = 'autonomy-checkpoint';
@@ -174,8 +176,25 @@ export function checkCheckpointTarget(dir: string, extraFiles: readonly string[]
   return { kind: 'checkpoint', manifest };
 }
 
-/** Reads a checkpoint folder; a missing, foreign or damaged one throws saying which (an interrupted save is recovered first). */
-export function loadCheckpoint(dir: string, options: CheckpointIoOptions = {}): Checkpoint {
+const manifestSchema = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  version: z.number(),
+  meta: z.record(z.string(), z.unknown()),
+  tensors: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), offset: z.number().int().min(0) })),
+  hasMemory: z.boolean(),
+  files: z.array(z.string()).optional(),
+});
+
+/** What a failed read of `file` means, in words (no raw error codes). */
+function cannotRead(file: string, e: unknown): Error {
+  return new Error(`cannot read '${file}': ${describeFsError(e)}`);
+}
+
+/**
+ * Reads and checks a checkpoint folder's manifest only (cheap: no weights, no memory); a missing, foreign or damaged
+ * one throws naming the file and what is wrong. An interrupted save is recovered first.
+ */
+export function readCheckpointManifest(dir: string, options: CheckpointIoOptions = {}): CheckpointManifest {
   const notify = options.notify ?? defaultNotify;
   if (!entry(path.resolve(dir)) && !recoverMissing(dir, notify)) {
     const partial = leftovers(dir).filter((l) => isOurLeftover(l.path));
@@ -184,29 +203,68 @@ export function loadCheckpoint(dir: string, options: CheckpointIoOptions = {}): 
     }
     throw new Error(`'${dir}' is not a checkpoint folder: it does not exist`);
   }
+  if (!entry(path.resolve(dir))?.isDirectory()) throw new Error(`'${dir}' is not a checkpoint folder: it is a file`);
   const file = path.join(dir, MANIFEST);
   if (!fs.existsSync(file)) throw new Error(`'${dir}' is not a checkpoint folder: ${MANIFEST} is missing`);
-  let manifest: CheckpointManifest;
+  let text: string;
   try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointManifest;
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`'${file}' is damaged: it is not valid JSON (${(e as Error).message})`);
+    throw cannotRead(file, e);
   }
-  if (manifest?.format !== CHECKPOINT_FORMAT) throw new Error(`'${dir}' is not an autonomy checkpoint (format '${String(manifest?.format)}')`);
-  if (manifest.version !== CHECKPOINT_VERSION) throw new Error(`'${dir}' is checkpoint version ${manifest.version}; this autonomy reads version ${CHECKPOINT_VERSION}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`'${file}' is damaged: it is not valid JSON (${text.trim() === '' ? 'it is empty' : 'cut short or edited'}); train again, or restore the folder from a copy`);
+  }
+  const format = (value as { format?: unknown } | null)?.format;
+  if (format !== CHECKPOINT_FORMAT) throw new Error(`'${dir}' is not an autonomy checkpoint: ${MANIFEST} has format ${JSON.stringify(format) ?? 'undefined'}, expected '${CHECKPOINT_FORMAT}'`);
+  const version = (value as { version?: unknown }).version;
+  if (version !== CHECKPOINT_VERSION) throw new Error(`'${dir}' is checkpoint version ${String(version)}; this autonomy reads version ${CHECKPOINT_VERSION}`);
+  const parsed = manifestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`'${file}' is damaged: ${issue.path.join('.') || 'the manifest'}: ${issue.message}; train again, or restore the folder from a copy`);
+  }
+  return parsed.data as CheckpointManifest;
+}
+
+/** Reads a checkpoint folder; a missing, foreign or damaged one throws naming the file and what is wrong (an interrupted save is recovered first). */
+export function loadCheckpoint(dir: string, options: CheckpointIoOptions = {}): Checkpoint {
+  const manifest = readCheckpointManifest(dir, options);
   const weightsFile = path.join(dir, WEIGHTS);
   if (!fs.existsSync(weightsFile)) throw new Error(`'${dir}' is a damaged checkpoint: ${WEIGHTS} is missing`);
-  const raw = fs.readFileSync(weightsFile);
-  const all = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength - (raw.byteLength % 4)));
+  let raw: Buffer;
+  try {
+    raw = fs.readFileSync(weightsFile);
+  } catch (e) {
+    throw cannotRead(weightsFile, e);
+  }
+  if (raw.byteLength % 4 !== 0) throw new Error(`'${weightsFile}' is damaged: its ${raw.byteLength} bytes are not a whole number of 4-byte floats (cut short?)`);
+  const all = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
   for (const t of manifest.tensors) {
     const size = t.shape.reduce((a, b) => a * b, 1);
-    if (t.offset + size > all.length) throw new Error(`'${dir}' weights are truncated at tensor '${t.name}'`);
-    tensors.set(t.name, { shape: t.shape, values: all.slice(t.offset, t.offset + size) });
+    if (t.offset + size > all.length) throw new Error(`'${weightsFile}' is damaged: it is cut short at tensor '${t.name}' (${all.length} floats, the manifest needs ${t.offset + size})`);
+    const values = all.slice(t.offset, t.offset + size);
+    if (!values.every(Number.isFinite)) {
+      throw new Error(`'${weightsFile}' is damaged: tensor '${t.name}' holds NaN or infinite values (a run that diverged?); train again or use an earlier checkpoint`);
+    }
+    tensors.set(t.name, { shape: t.shape, values });
   }
   const memoryFile = path.join(dir, MEMORY);
   if (manifest.hasMemory && !fs.existsSync(memoryFile)) throw new Error(`'${dir}' is a damaged checkpoint: ${MEMORY} is missing`);
-  const memory = manifest.hasMemory ? ShortTermMemory.load(memoryFile) : null;
+  let memory: ShortTermMemory | null = null;
+  if (manifest.hasMemory) {
+    let buffer: Buffer;
+    try {
+      buffer = fs.readFileSync(memoryFile);
+    } catch (e) {
+      throw cannotRead(memoryFile, e);
+    }
+    memory = ShortTermMemory.fromBuffer(buffer, `'${memoryFile}'`);
+  }
   return { manifest, tensors, memory };
 }
 

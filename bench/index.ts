@@ -4,6 +4,7 @@ import { initBackend } from '../agent/tensor/backend.ts';
 import { benchAgent } from './agent.ts';
 import { benchDecisions } from './decisions.ts';
 import { benchPlanners } from './planners.ts';
+import { benchVector } from './vector.ts';
 import { benchWorld } from './world.ts';
 import { benchWorldModel } from './world-model.ts';
 
@@ -61,3 +62,13 @@ else {
     ),
   );
 }
+
+await initBackend('wasm');
+console.log('\nHeadless throughput in reach over N worlds in lockstep (wasm); each ratio against its baseline in this run');
+console.log('mode1: the run command\'s path per tick vs the batched path; random, scripted and collection: vs the bare env');
+console.log(
+  formatTable(
+    ['what', 'envs', 'steps/s', 'ratio', 'baseline'],
+    benchVector().map((r) => [r.what, r.envs ?? 'per tick', Math.round(r.stepsPerSecond), r.ratio.toFixed(2), r.baseline]),
+  ),
+);

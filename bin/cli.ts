@@ -1,4 +1,4 @@
-// The `autonomy` command line: list sims, run agents; errors print one clear line and exit non-zero.
+// The `autonomy` command line: list sims, run agents; errors print one clear line (a stack trace only with --debug) and exit non-zero.
 import { Command } from 'commander';
 import { registerAblate } from './commands/ablate.ts';
 import { registerEval } from './commands/eval.ts';
@@ -10,7 +10,25 @@ import { registerTrain } from './commands/train.ts';
 const program = new Command()
   .name('autonomy')
   .description('Agents of the modular architecture for autonomous intelligence, in a matter-js world')
+  .option('--debug', 'print the stack trace of an error, not only its message')
   .showHelpAfterError('(run with --help for usage)');
+
+const debug = process.argv.includes('--debug');
+
+/** One line saying what went wrong; the stack trace too with --debug. */
+function report(e: unknown): void {
+  const error = e instanceof Error ? e : new Error(String(e));
+  console.error(`autonomy: error: ${error.message}`);
+  if (debug && error.stack) console.error(error.stack);
+}
+
+// Errors thrown outside the command's own flow (a server's event, a timer) are reported the same way.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (e: unknown) => {
+    report(e);
+    process.exit(1);
+  });
+}
 
 registerList(program);
 registerRun(program);
@@ -22,6 +40,6 @@ registerEval(program);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  console.error(`autonomy: error: ${(e as Error).message}`);
+  report(e);
   process.exitCode = 1;
 }

@@ -15,8 +15,21 @@ function parser<T>(schema: z.ZodType<T>, expected: string): (value: string) => T
 const integerText = z.string().trim().regex(/^[+-]?\d+$/).transform(Number);
 
 export const parsePositiveInt = parser(integerText.pipe(z.number().int().min(1).max(1e9)), 'a positive integer');
-export const parseSeed = parser(integerText.pipe(z.number().int().min(0).max(2 ** 32 - 1)), 'an integer seed in [0, 4294967295]');
+/** The largest seed: seeds are unsigned 32-bit integers. */
+export const MAX_SEED = 2 ** 32 - 1;
+export const parseSeed = parser(integerText.pipe(z.number().int().min(0).max(MAX_SEED)), `an integer seed in [0, ${MAX_SEED}]`);
 export const parseShare = parser(z.string().trim().regex(/^\d*\.?\d+$/).transform(Number).pipe(z.number().min(0).max(1)), 'a fraction in [0, 1]');
+
+/**
+ * Refuses a --seed whose later episodes would need a seed past the largest (episode i uses seed + i): seeds are never
+ * wrapped around, so every episode's seed is the one the command line promises.
+ */
+export function checkSeedRange(seed: number, episodes: number): void {
+  const last = seed + episodes - 1;
+  if (last > MAX_SEED) {
+    throw new Error(`--seed ${seed} with --episodes ${episodes} would need seeds up to ${last}, past the largest seed, ${MAX_SEED}; give --seed ${MAX_SEED - episodes + 1} or lower, or fewer episodes`);
+  }
+}
 
 /** The Mode-2 planning flags of run, eval and view. None has a default of its own: the checkpoint's settings apply. */
 export interface PlanningFlags {

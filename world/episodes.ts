@@ -77,11 +77,43 @@ export interface RunOptions {
 /** Resets the env to an episode's seed and builds the episode's policy with its own random stream. */
 export function startEpisode(env: Env, factory: PolicyFactory, episode: number, seed: number): { first: ResetResult; policy: EpisodePolicy; context: EpisodeContext } {
   const first = env.reset({ seed });
-  const context = { env, scene: first.info.state.scene, episode, seed, rng: new Rng(deriveSeed(seed, 'policy')) };
+  const context = episodeContext(env, first.info.state.scene, episode, seed);
   return { first, policy: factory(context), context };
 }
 
+/** What a policy gets to know about an episode that `env` has just been reset to. */
+export function episodeContext(env: Env, scene: SceneSpec, episode: number, seed: number): EpisodeContext {
+  return { env, scene, episode, seed, rng: new Rng(deriveSeed(seed, 'policy')) };
+}
+
+/** Runs the episodes to the end (or until `stop`), synchronously. */
 export function runEpisodes(options: RunOptions): RunResult {
+  const ticks = episodeTicks(options);
+  for (;;) {
+    const next = ticks.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Like runEpisodes, but lets the event loop run every `yieldMs` of work, so a signal handler (Ctrl-C) or a timer can
+ * set what `stop` reads; the ticks and their order are the same.
+ */
+export async function runEpisodesYielding(options: RunOptions, yieldMs = 20): Promise<RunResult> {
+  const ticks = episodeTicks(options);
+  let last = performance.now();
+  for (;;) {
+    const next = ticks.next();
+    if (next.done) return next.value;
+    if (performance.now() - last >= yieldMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The runner itself: yields after every tick, returns the result. */
+function* episodeTicks(options: RunOptions): Generator<void, RunResult, void> {
   const { sim, episodes, seed, recorder } = options;
   const env = new Env(sim);
   const results: EpisodeResult[] = [];
@@ -105,6 +137,7 @@ export function runEpisodes(options: RunOptions): RunResult {
       state = r.info.state;
       success = r.info.success;
       done = r.terminated || r.truncated;
+      yield;
     }
     policy.end?.();
     totalSteps += state.step;

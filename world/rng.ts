@@ -1,5 +1,11 @@
 // Seeded pseudo-random numbers (sfc32 seeded through splitmix32): the only source of randomness in a run.
 
+/** A generator's position in its stream, as plain data (JSON-safe). */
+export interface RngState {
+  words: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /** A small, fast, seedable generator; same seed ⇒ same sequence on every platform. */
 export class Rng {
   private a: number;
@@ -64,6 +70,24 @@ export class Rng {
     const r = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Where the stream is: enough to continue it exactly in another process (see Rng.fromState). */
+  state(): RngState {
+    return { words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal };
+  }
+
+  /** A generator that continues exactly where the one that gave `state` was. */
+  static fromState(state: RngState): Rng {
+    const { words, spareNormal } = state;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+      throw new RangeError(`an Rng state needs four unsigned 32-bit words, got ${JSON.stringify(words)}`);
+    }
+    if (spareNormal !== null && !Number.isFinite(spareNormal)) throw new RangeError(`an Rng state's spare normal must be finite or null, got ${spareNormal}`);
+    const rng = new Rng(0);
+    [rng.a, rng.b, rng.c, rng.d] = words.map((w) => w | 0) as [number, number, number, number];
+    rng.spareNormal = spareNormal;
+    return rng;
   }
 
   /** A new generator whose stream is independent of this one's future draws. */

@@ -32,6 +32,10 @@ const STREAMS = {
   'distill-round': (seed, round) => seed + round * 10_000,
   /** The first policy-only validation episode of distillation. */
   'distill-validation': (seed) => seed + 5_000_000,
+  /** The goal-critic phase of a training run: the base of its exploration ('exploration') and its minibatches. */
+  'goal-critic': (seed) => seed + 3_000_000,
+  /** Goal-critic minibatches. */
+  'goal-critic-batches': (seed) => seed + 7,
   /** The oracle baseline's CEM samples in an episode. */
   oracle: (episodeSeed) => episodeSeed ^ 0x9e3779b9,
   /** A model planner's stream in an episode (index: the episode seed); its decisions follow by 'decision'. */

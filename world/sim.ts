@@ -115,6 +115,11 @@ export interface SimDefinition {
   success(state: WorldState): boolean;
   features?: SimFeature[];
   suggestedCosts: SuggestedCost[];
+  /**
+   * Asks `autonomy train` for the agent's goal critic (a learned time to the goal that knows walls and doors, from
+   * reward-free exploration) and Mode-2 to plan with it at this weight per tick of the plan.
+   */
+  goalCritic?: { weight: number };
   /** A hand-written controller for this episode's scene: the baseline and the tests' driver. */
   scripted(scene: SceneSpec): ScriptedController;
 }

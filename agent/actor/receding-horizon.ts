@@ -1,11 +1,12 @@
 // Mode-2's receding-horizon controller (MPC): each tick, optimise an action sequence through the world model, warm-started, and act its first action.
 import * as tf from '@tensorflow/tfjs';
-import type { CostModule, Critic } from '../cost/index.ts';
+import { type CostModule, type Critic, impossibleProgress } from '../cost/index.ts';
 import type { AgentSettings } from '../ports.ts';
 import type { WorldModel } from '../world-model/index.ts';
 import { deriveSeed } from '../../world/seeds.ts';
 import type { Planner } from './actor.ts';
 import { evaluateCosts, shiftPlan, type PlanFunction, type PlanningProblem } from './planners/index.ts';
+import type { GoalCriticUse } from './planner-factory.ts';
 import type { PlanningConfig } from './planning.ts';
 import type { Policy } from './policy.ts';
 
@@ -16,10 +17,15 @@ const AUTO_MARGIN = 0.05;
 export type RecedingHorizonOptions = Pick<PlanningConfig, 'candidates' | 'iterations' | 'warmIterations' | 'timeBudgetMs' | 'discount' | 'elites' | 'subgoalWeight'> & {
   /** The optimiser. */
   plan: PlanFunction;
+  /** The learned time to the goal as a cost, or null. */
+  goalCritic?: GoalCriticUse | null;
   seed: number;
 };
 
-/** Mode-2: minimise Σ γ^t C(ŝ_t, a_t) + C(ŝ_H) + v·TC(ŝ_H) over action sequences, costs read through the probe heads. */
+/**
+ * Mode-2: minimise Σ γ^t C(ŝ_t, a_t) + C(ŝ_H) + v·TC(ŝ_H) over action sequences, costs read through the probe heads;
+ * the goal critic's time to the goal is part of C at every step, or of the terminal cost only.
+ */
 export class RecedingHorizonPlanner implements Planner {
   private previous: Float32Array | null = null;
   /** True when `previous` was already shifted to this tick (by the automatic mode's test). */
@@ -70,11 +76,21 @@ export class RecedingHorizonPlanner implements Planner {
     const s0 = tf.tensor2d(s, [1, s.length]);
     const view = model.planningView(subgoal !== undefined);
     const target = subgoal ? tf.tensor2d(subgoal, [1, subgoal.length]) : null;
-    const stage = (x: tf.Tensor2D, a: tf.Tensor2D): tf.Tensor1D => {
-      const intrinsic = cost.intrinsic(view.probe.apply(x), a, layout, settings.weights);
-      if (!view.encode2 || !target) return intrinsic;
-      return tf.add(intrinsic, tf.mul(tf.mean(tf.square(tf.sub(view.encode2.apply(x), target)), 1), this.options.subgoalWeight));
+    const goal = this.options.goalCritic && this.options.goalCritic.weight > 0 ? this.options.goalCritic : null;
+    const stage = (x: tf.Tensor2D, a: tf.Tensor2D, _t: number, steps?: number): tf.Tensor1D => {
+      const features = view.probe.apply(x);
+      let c = cost.intrinsic(features, a, layout, settings.weights);
+      if (goal && (goal.at === 'every-step' || (goal.infeasibleWeight > 0 && steps !== undefined))) {
+        const d = goal.critic.distance(features, layout);
+        if (goal.at === 'every-step') c = tf.add(c, tf.mul(d, goal.weight));
+        if (goal.infeasibleWeight > 0 && steps !== undefined) c = tf.add(c, tf.mul(impossibleProgress(d, steps, goal.maxProgress), goal.weight * goal.infeasibleWeight));
+      }
+      if (!view.encode2 || !target) return c;
+      return tf.add(c, tf.mul(tf.mean(tf.square(tf.sub(view.encode2.apply(x), target)), 1), this.options.subgoalWeight));
     };
+    const terms: ((x: tf.Tensor2D) => tf.Tensor1D)[] = [];
+    if (critic && settings.criticWeight > 0) terms.push((x) => tf.mul(critic.predict(x), settings.criticWeight));
+    if (goal?.at === 'end') terms.push((x) => tf.mul(goal.critic.distance(view.probe.apply(x), layout), goal.weight));
     const problem: PlanningProblem = {
       s0,
       horizon: settings.horizon,
@@ -83,7 +99,7 @@ export class RecedingHorizonPlanner implements Planner {
       cost: stage,
       timeInvariantCost: true,
       terminalStageCost: true,
-      ...(critic && settings.criticWeight > 0 ? { terminal: (x: tf.Tensor2D) => tf.mul(critic.predict(x), settings.criticWeight) as tf.Tensor1D } : {}),
+      ...(terms.length > 0 ? { terminal: (x: tf.Tensor2D) => terms.map((t) => t(x)).reduce((sum, t) => tf.add(sum, t)) } : {}),
       discount: this.options.discount,
     };
     return {

@@ -80,6 +80,23 @@ export class CostModule {
     return values;
   }
 
+  /**
+   * Every cost's value for many observations and actions in one batch (each row as `evaluate` gives it); non-finite
+   * values are refused. @param observations [rows, layout.size] @param actions [rows, 2] @returns [rows, costs]
+   */
+  evaluateRows(observations: Float32Array, actions: Float32Array, rows: number, layout: FeatureLayout): Float32Array {
+    const k = this.names.length;
+    if (rows === 0 || k === 0) return new Float32Array(rows * k);
+    const values = tf.tidy(() => {
+      const terms = this.terms(tf.tensor2d(observations, [rows, observations.length / rows]), tf.tensor2d(actions, [rows, actions.length / rows]), layout);
+      return tf.stack(terms, 1).dataSync() as Float32Array;
+    });
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) throw new Error(`intrinsic cost '${this.names[i % k]}' returned ${values[i]}; costs must be finite`);
+    }
+    return values;
+  }
+
   /** What one tick paid: each cost's value (unweighted, `names` order), by name, and the weighted total. */
   report(observation: Float32Array, action: Float32Array, layout: FeatureLayout, weights: Readonly<Record<string, number>>): { values: Float32Array; terms: Record<string, number>; total: number } {
     const values = this.evaluate(observation, action, layout);

@@ -5,3 +5,4 @@ export { costRegistry, loadCosts, type SimWithCosts } from './registry.ts';
 export { CostModule } from './cost-module.ts';
 export { meterCosts, type CostMeter } from './cost-meter.ts';
 export { Critic, tdTargets } from './critic.ts';
+export { GoalCritic, goalGeometry, impossibleProgress, placeOf, placeSize, type GoalGeometry, type PlaceBatch } from './goal-critic.ts';

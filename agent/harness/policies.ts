@@ -2,9 +2,10 @@
 import { Agent } from '../agent.ts';
 import { loadAgent, type ConfigOverrides } from '../agent-checkpoint.ts';
 import { type IntrinsicCost, meterCosts, type SimWithCosts } from '../cost/index.ts';
-import { agentPolicy } from '../episode-policy.ts';
+import { agentPolicy, agentVectorPolicy } from '../episode-policy.ts';
 import { Env } from '../../world/env.ts';
 import type { PolicyFactory } from '../../world/episodes.ts';
+import { perEpisode, type VectorPolicyFactory } from '../../world/vector-episodes.ts';
 import { randomPolicy, scriptedPolicy } from '../../world/exploration.ts';
 import { deriveSeed } from '../../world/seeds.ts';
 import { simCosts } from './costs.ts';
@@ -14,6 +15,11 @@ export type AgentName = (typeof AGENTS)[number];
 
 export interface PreparedPolicy {
   policy: PolicyFactory;
+  /**
+   * The same policy for N worlds in lockstep (`runVectorEpisodes`), metered into the same means; null for the planning
+   * agents (mode2, auto), which plan one world at a time.
+   */
+  vector: VectorPolicyFactory | null;
   meanCost(): Record<string, number>;
   /** Per-tick milliseconds from observation to action. */
   decisionMs(): number[];
@@ -64,6 +70,7 @@ export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: 
     const meter = meterCosts(agentPolicy(agents), agents[0]!.cost, layout, (i) => agents[i]!.lastCost?.values ?? null);
     return {
       policy: meter.policy,
+      vector: agentName === 'mode1' ? agentVectorPolicy(agents, meter) : null,
       meanCost: meter.means,
       decisionMs: () => agents.flatMap((a) => a.decisionMs),
       agents,
@@ -75,5 +82,5 @@ export function preparePolicy(sim: SimWithCosts, agentName: AgentName, options: 
   if (Object.keys(options.planning ?? {}).length > 0) throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are for planning agents (mode2, auto); '${agentName}' does not plan`);
   const { costs, weights } = simCosts(sim, layout, extraCosts, { ...options.defaultWeights, ...options.weights });
   const meter = meterCosts(agentName === 'random' ? randomPolicy : scriptedPolicy, costs, layout);
-  return { policy: meter.policy, meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights, warnings: [] };
+  return { policy: meter.policy, vector: perEpisode(meter.policy), meanCost: meter.means, decisionMs: () => meter.decisionMs, agents: [], weights, warnings: [] };
 }

@@ -13,7 +13,10 @@ import type { IntrinsicCost, SimWithCosts } from '../cost/index.ts';
 import { DEFAULT_LOSS_WEIGHTS, evaluateWorldModel, type LossReport, type LossWeights, type WorldModelEvidence, WorldModelTrainer } from '../world-model/index.ts';
 import { distillPolicy, type DistillRound } from './distill.ts';
 import { collectExperience, memorySink } from './experience.ts';
+import { fitGoalCritic, type GoalCriticFitResult } from './goal-critic-fit.ts';
 import { fitProbes } from './probe-fit.ts';
+import { readTrainingMeta, type TrainingMeta } from './resume.ts';
+import { adamState, restoreAdamState } from '../tensor/adam-state.ts';
 
 export interface Preset {
   /** Exploration ticks collected into short-term memory. */
@@ -29,6 +32,8 @@ export interface Preset {
   probeSteps: number;
   /** Critic TD steps on short-term memory. */
   criticSteps: number;
+  /** The goal critic (when the agent has one): exploration ticks recorded as places, minibatch steps, batch size. */
+  goalCritic: { ticks: number; steps: number; batch: number };
   /** Mode-2 → Mode-1 compilation (DAgger rounds); 0 rounds skips it. */
   distill: { rounds: number; episodes: number; steps: number; batch: number; validationEpisodes?: number };
 }
@@ -43,6 +48,7 @@ export const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = Obj
     evalTransitions: 500,
     probeSteps: 50,
     criticSteps: 20,
+    goalCritic: { ticks: 2_000, steps: 50, batch: 64 },
     distill: { rounds: 1, episodes: 1, steps: 20, batch: 64, validationEpisodes: 1 },
   },
   quick: {
@@ -53,6 +59,7 @@ export const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = Obj
     evalTransitions: 10_000,
     probeSteps: 1_500,
     criticSteps: 500,
+    goalCritic: { ticks: 50_000, steps: 2_000, batch: 256 },
     distill: { rounds: 5, episodes: 6, steps: 1_000, batch: 256, validationEpisodes: 20 },
   },
   full: {
@@ -63,6 +70,7 @@ export const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = Obj
     evalTransitions: 10_000,
     probeSteps: 5_000,
     criticSteps: 2_000,
+    goalCritic: { ticks: 300_000, steps: 15_000, batch: 256 },
     distill: { rounds: 8, episodes: 12, steps: 1_500, batch: 256, validationEpisodes: 30 },
   },
 });
@@ -74,7 +82,10 @@ export interface TrainRunOptions {
   seed: number;
   /** Checkpoint folder; none is written when omitted (ablations). */
   out?: string;
-  /** Continue from this checkpoint folder's last saved step. */
+  /**
+   * Continue from this checkpoint folder's last saved step: the same run, with its seed, exploration mix, loss weights
+   * (unless `weights` is given), Adam moments and minibatch stream, so it ends as the uninterrupted run would have.
+   */
   resume?: string;
   /** Leave short-term memory out of the checkpoint (a small shippable file; it cannot be resumed). */
   withoutMemory?: boolean;
@@ -99,20 +110,12 @@ export interface TrainRunResult {
   probeLoss: number | null;
   /** Mean squared TD error of the critic's last step. */
   criticLoss: number | null;
+  /** The goal critic's last steps (null when the agent has none). */
+  goalCritic: GoalCriticFitResult | null;
   distill: DistillRound[];
-  /** Wall-clock seconds of each phase: collect, worldModel, probes, critic, distill, evaluate. */
+  /** Wall-clock seconds of each phase: collect, worldModel, probes, critic, goalCritic, distill, evaluate. */
   phaseSeconds: Record<string, number>;
   agent: Agent;
-}
-
-/** Training state carried in a checkpoint's metadata so `--resume` can continue. */
-interface TrainingMeta {
-  step: number;
-  preset: string;
-  seed: number;
-  weights: LossWeights;
-  /** Share of scripted exploration episodes in the memory; absent means 0 (momentum only). */
-  scriptedShare?: number;
 }
 
 export const METRICS = 'metrics.jsonl';
@@ -122,8 +125,9 @@ const EXPLODED = 1e6;
 export function trainRun(options: TrainRunOptions): TrainRunResult {
   const { sim, preset, seed } = options;
   const layout = new Env(sim).observationLayout;
-  const weights = options.weights ?? DEFAULT_LOSS_WEIGHTS;
+  let weights = options.weights ?? DEFAULT_LOSS_WEIGHTS;
   let agent: Agent;
+  let resumed: { training: TrainingMeta; tensors: Map<string, { shape: number[]; values: Float32Array }> } | null = null;
   let startStep = 0;
   /** The exploration mix of the short-term memory being trained on (a resumed run keeps its checkpoint's). */
   let scriptedShare = options.scriptedShare ?? 0;
@@ -141,11 +145,14 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   if (options.resume) {
     const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs, extraCosts: options.extraCosts }, sim.name);
     agent = loaded.agent;
-    const training = loaded.meta.training as TrainingMeta | undefined;
-    if (!training) throw new Error(`'${options.resume}' has no training state to resume`);
+    const training = readTrainingMeta(options.resume, loaded.meta);
     if (agent.memory.size === 0) throw new Error(`'${options.resume}' was saved without short-term memory (--no-memory), so it cannot be resumed`);
+    if (seed !== training.seed) throw new Error(`'${options.resume}' was trained with seed ${training.seed}, not ${seed}; a resumed run keeps its seed`);
+    if (preset.steps < training.step) throw new Error(`'${options.resume}' is at step ${training.step}; a resumed run only goes forward, not to step ${preset.steps}`);
+    resumed = { training, tensors: loaded.tensors };
     startStep = training.step;
     scriptedShare = training.scriptedShare ?? 0;
+    weights = options.weights ?? training.weights;
     const log = path.join(options.resume, METRICS);
     if (fs.existsSync(log)) metrics = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
   } else {
@@ -154,7 +161,14 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       suggestedCosts: sim.suggestedCosts,
       simCosts: sim.costs,
       extraCosts: options.extraCosts,
-      config: { ...options.config, seed, worldModel: { ...options.config?.worldModel, enabled: true }, memory: { capacity: preset.transitions } },
+      config: {
+        ...options.config,
+        seed,
+        worldModel: { ...options.config?.worldModel, enabled: true },
+        memory: { capacity: preset.transitions },
+        // A sim whose layout needs more than a straight line asks for the goal critic and its planning weight.
+        ...(sim.goalCritic ? { cost: { ...options.config?.cost, goalCritic: { enabled: true, weight: sim.goalCritic.weight, ...options.config?.cost?.goalCritic } } } : {}),
+      },
     });
     collectExperience(agent, sim, preset.transitions, deriveSeed(seed, 'exploration'), mixedExploration(scriptedShare));
   }
@@ -166,12 +180,26 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
   // Step 2. Train, logging every loss term, checkpointing atomically, stopping on NaN or divergence.
   const model = agent.hjepa;
   const trainer = new WorldModelTrainer(agent.perception, model, weights);
-  const rng = new Rng(deriveSeed(seed, 'world-model-batches', startStep));
+  const names = new Map(agent.namedVariables().map(([name, variable]) => [variable, name]));
+  const trained = trainer.variables.map((v) => [names.get(v) ?? v.name, v] as const);
+  // A resumed run continues Adam's moments and the minibatch stream where the checkpoint left them; a checkpoint
+  // written before they were saved restarts both (from the stream of its step), and says so.
+  let rng = new Rng(deriveSeed(seed, 'world-model-batches', startStep));
+  if (resumed) {
+    const restored = restoreAdamState(trainer.optimizer, trained, resumed.tensors, options.resume!);
+    if (resumed.training.batchRng) rng = Rng.fromState(resumed.training.batchRng);
+    if (!restored || !resumed.training.batchRng) {
+      console.error(`autonomy: '${options.resume}' predates saved optimiser state: Adam's moments and the minibatch stream restart at step ${startStep}`);
+    }
+  }
   const positionScale = new Env(sim).positionScale;
-  const save = (step: number): void => {
+  const save = (step: number, finished: boolean): void => {
     if (!options.out) return;
-    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare };
-    saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' }, withoutMemory: options.withoutMemory ?? false });
+    const withoutMemory = options.withoutMemory ?? false;
+    const training: TrainingMeta = { step, preset: options.presetName, seed, weights: { ...weights }, scriptedShare, steps: preset.steps, finished, batchRng: rng.state() };
+    // A checkpoint that can be resumed (it has its memory) carries Adam's state too.
+    const tensors = withoutMemory ? [] : adamState(trainer.optimizer, trained);
+    saveAgent(options.out, agent, sim.name, { meta: { training }, files: { [METRICS]: metrics.join('\n') + '\n' }, withoutMemory, tensors });
   };
   let lastSaved = startStep;
   let trainMs = 0;
@@ -191,11 +219,10 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     if ((step + 1) % every === 0 && step + 1 < preset.steps) {
       const ev = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')), 128);
       metrics.push(JSON.stringify({ step: step + 1, effectiveRank: ev.effectiveRank, minStd: ev.minStd, probeR2: ev.probeR2, predError: ev.predError }));
-      save(step + 1);
+      save(step + 1, false);
       lastSaved = step + 1;
     }
   }
-  trainer.dispose();
 
   phase('worldModel');
 
@@ -220,17 +247,27 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
 
   phase('critic');
 
-  // Step 5. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
+  // Step 5. The goal critic: a time to the goal that knows the layout, from its own reward-free exploration.
+  const goalCritic = agent.goalCritic && preset.goalCritic.steps > 0 ? fitGoalCritic(agent.goalCritic, sim, { ...preset.goalCritic, seed: deriveSeed(seed, 'goal-critic') }) : null;
+  if (goalCritic) metrics.push(JSON.stringify({ phase: 'goal-critic', steps: preset.goalCritic.steps, ...goalCritic }));
+
+  phase('goalCritic');
+
+  // Step 6. Mode-2 compiled into Mode-1: the policy learns the planner's actions on the states it visits.
   const distill = preset.distill.rounds > 0 ? distillPolicy(agent, sim, { ...preset.distill, seed: deriveSeed(seed, 'distill') }) : [];
   for (const round of distill) metrics.push(JSON.stringify({ phase: 'distill', ...round }));
 
   phase('distill');
 
-  // Step 6. The evidence on held-out episodes, then the final checkpoint.
+  // Step 7. The evidence on held-out episodes, then the final checkpoint.
   const evidence = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')));
   metrics.push(JSON.stringify({ step: preset.steps, final: true, ...evidence }));
-  save(preset.steps);
-  const trained = preset.steps - startStep;
+  try {
+    save(preset.steps, true);
+  } finally {
+    trainer.dispose();
+  }
+  const stepsTrained = preset.steps - startStep;
   phase('evaluate');
   return {
     phaseSeconds,
@@ -238,9 +275,10 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     transitions: agent.memory.totalWritten,
     steps: preset.steps,
     evidence,
-    transitionsPerSecond: trained > 0 ? (trained * preset.batch * preset.sequence) / (trainMs / 1000) : 0,
+    transitionsPerSecond: stepsTrained > 0 ? (stepsTrained * preset.batch * preset.sequence) / (trainMs / 1000) : 0,
     probeLoss,
     criticLoss,
+    goalCritic,
     distill,
     agent,
   };

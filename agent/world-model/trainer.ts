@@ -53,7 +53,8 @@ export function timeMajor(values: Float32Array, n: number, len: number, size: nu
 
 export class WorldModelTrainer {
   readonly optimizer: tf.Optimizer;
-  private readonly variables: tf.Variable[];
+  /** What the optimiser updates, in the order it is given them (its state follows this order). */
+  readonly variables: readonly tf.Variable[];
 
   constructor(
     readonly encoder: PerceptionEncoder,
@@ -167,7 +168,7 @@ export class WorldModelTrainer {
     };
 
     // Step 7. Backward and Adam step over the encoder and every world-model network.
-    const total = tf.tidy(() => this.optimizer.minimize(loss, true, this.variables)!);
+    const total = tf.tidy(() => this.optimizer.minimize(loss, true, [...this.variables])!);
     const report = { total: total.dataSync()[0]! } as LossReport;
     total.dispose();
     for (const [name, t] of Object.entries(parts) as [keyof LossReport, tf.Scalar][]) {

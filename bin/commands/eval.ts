@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
-import { addCostOptions, addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
 import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 import { isSimFile } from '../../agent/harness/plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
@@ -46,6 +46,7 @@ export function registerEval(program: Command): void {
   addPlanningOptions(addCostOptions(command))
     .action(async (simName: string, flags: EvalFlags) => {
       const sim = await simArgument(simName);
+      checkSeedRange(flags.seed, flags.episodes);
       const { planner, ...planning } = planningOverrides(flags);
       if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
       const rows = flags.only ? parseRows(flags.only, planner) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;
@@ -91,8 +92,8 @@ export function registerEval(program: Command): void {
       const shown = [...new Set([...extraCosts.map((c) => c.name), ...Object.keys(weights)])];
       console.log(
         formatTable(
-          ['agent', 'planner', 'success', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision', ...shown.map((n) => `${n} per tick`)],
-          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision), ...shown.map((n) => r.meanCost[n] ?? 0)]),
+          ['agent', 'planner', 'success', '95 % interval', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision', ...shown.map((n) => `${n} per tick`)],
+          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, `${(100 * r.successInterval[0]).toFixed(0)}–${(100 * r.successInterval[1]).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision), ...shown.map((n) => r.meanCost[n] ?? 0)]),
         ),
       );
     });

@@ -6,16 +6,19 @@ import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/polic
 import { formatTable } from '../../agent/harness/table.ts';
 import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { runEpisodes } from '../../world/episodes.ts';
-import { RecordingWriter } from '../../world/recording.ts';
-import { addCostOptions, addPlanningOptions, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { runEpisodesYielding } from '../../world/episodes.ts';
+import { runVectorEpisodesYielding } from '../../world/vector-episodes.ts';
+import { checkRecordingTarget, RecordingWriter } from '../../world/recording.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
 import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 
 interface RunFlags extends PlanningFlags, CostFlags {
   agent: AgentName;
   episodes: number;
+  envs: number;
   seed: number;
   record?: string;
+  force?: boolean;
   checkpoint?: string;
   json?: boolean;
   backend?: string;
@@ -29,38 +32,71 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--agent <agent>', 'which agent acts').choices(AGENTS).default('scripted'))
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
+    .option('--envs <n>', 'worlds stepped in lockstep, one batched decision per tick for all of them (the results are the same for any N)', parsePositiveInt, 1)
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
-    .option('--record <file>', 'write a recording of every tick to this file')
+    .option('--record <file>', 'write a recording of every tick to this file (it replaces only a recording; Ctrl-C keeps what ran, marked interrupted)')
+    .option('--force', 'let --record replace a file that is not a recording')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
   addPlanningOptions(addCostOptions(command))
     .action(async (simName: string, flags: RunFlags) => {
       const sim = await simArgument(simName);
+      checkSeedRange(flags.seed, flags.episodes);
+      if (flags.envs > 1 && flags.record) throw new Error(`--record writes episodes one after another; record with --envs 1 (got --envs ${flags.envs})`);
+      if (flags.envs > 1 && (flags.agent === 'mode2' || flags.agent === 'auto')) {
+        throw new Error(`--agent ${flags.agent} plans one world at a time; --envs ${flags.envs} runs random, scripted and mode1 (use --envs 1)`);
+      }
+      if (flags.record) checkRecordingTarget(flags.record, { force: flags.force });
       const backend = await initBackend(flags.backend);
       const { extraCosts, weights, defaultWeights, warnings } = await costChoice(flags, sim);
       const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedFor(sim), extraCosts, weights, defaultWeights, planning: planningOverrides(flags) });
       for (const line of [...warnings, ...prepared.warnings]) console.error(line);
       const recorder = flags.record
-        ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } })
+        ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } }, { force: flags.force })
         : undefined;
+      // Ctrl-C stops the run after the tick under way: the summary covers what ran, the recording keeps it (marked
+      // interrupted), and the exit code is 130. A second Ctrl-C stops at once, leaving any previous recording as it was.
+      let interrupted = false;
+      const onInterrupt = (): void => {
+        if (interrupted) {
+          recorder?.abort();
+          process.exit(130);
+        }
+        interrupted = true;
+      };
+      process.on('SIGINT', onInterrupt);
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `${sim.name} {bar} {value}/{total} episodes`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
       bar?.start(flags.episodes, 0);
       let result;
       try {
-        result = runEpisodes({
-          sim,
-          policy: prepared.policy,
-          episodes: flags.episodes,
-          seed: flags.seed,
-          recorder,
-          onEpisode: () => bar?.increment(),
-        });
+        result =
+          flags.envs > 1
+            ? await runVectorEpisodesYielding({ sim, envs: flags.envs, policy: prepared.vector!, episodes: flags.episodes, seed: flags.seed, onEpisode: () => bar?.increment(), stop: () => interrupted })
+            : await runEpisodesYielding({
+                sim,
+                policy: prepared.policy,
+                episodes: flags.episodes,
+                seed: flags.seed,
+                recorder,
+                onEpisode: () => bar?.increment(),
+                stop: () => interrupted,
+              });
+        recorder?.close({ interrupted });
+      } catch (e) {
+        // A failed run leaves the file that was at --record as it was.
+        recorder?.abort();
+        throw e;
       } finally {
+        process.off('SIGINT', onInterrupt);
         bar?.stop();
-        recorder?.close();
         for (const agent of prepared.agents) agent.dispose();
+      }
+      if (interrupted) {
+        process.exitCode = 130;
+        const episodesRun = result.episodes.length;
+        console.error(`autonomy: interrupted after ${result.totalSteps} ticks in ${episodesRun} episode${episodesRun === 1 ? '' : 's'}${flags.record ? `; '${flags.record}' holds them, marked interrupted` : ''}`);
       }
       const summary = {
         sim: sim.name,

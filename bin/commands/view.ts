@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { z } from 'zod';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
-import { readRecording } from '../../world/recording.ts';
+import { readRecording, type Recording } from '../../world/recording.ts';
 import { ensureViewerBuilt } from '../../viewer/server/build.ts';
 import { startViewer, type ViewerOptions } from '../../viewer/server/server.ts';
 import { AGENTS, type AgentName } from '../../agent/harness/policies.ts';
@@ -52,6 +52,13 @@ async function sourceOf(target: string, flags: ViewFlags): Promise<ViewerOptions
   return { kind: 'live', sim, agent: flags.agent, checkpoint: flags.checkpoint, seed: flags.seed, planning: planningOverrides(flags), extraCosts, weights, defaultWeights };
 }
 
+/** What the reader knows about how a recorded run ended, when it did not end normally. */
+function replayNote(recording: Recording): string {
+  if (recording.end?.interrupted) return ` (interrupted: the run was stopped after ${recording.end.ticks} ticks)`;
+  if (recording.truncated) return ' (cut short: its last line was incomplete and is skipped)';
+  return '';
+}
+
 export function registerView(program: Command): void {
   const command = program
     .command('view')
@@ -68,7 +75,7 @@ export function registerView(program: Command): void {
       const assets = await ensureViewerBuilt((line) => console.error(line));
       const viewer = await startViewer({ source, assets, port: flags.port });
       console.log(`autonomy viewer: ${viewer.url}`);
-      console.log(source.kind === 'live' ? `live: ${source.sim.name} with the ${source.agent} agent, seed ${source.seed}` : `replay: ${target}`);
+      console.log(source.kind === 'live' ? `live: ${source.sim.name} with the ${source.agent} agent, seed ${source.seed}` : `replay: ${target}${replayNote(source.recording)}`);
       console.log('open the URL in a browser; Ctrl+C stops the server');
       const stop = (): void => {
         void viewer.close().finally(() => process.exit(0));

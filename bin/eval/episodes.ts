@@ -7,6 +7,7 @@ import { simCosts } from '../../agent/harness/costs.ts';
 import { loadCostFiles, loadSimFile } from '../../agent/harness/plugins.ts';
 import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
 import { percentiles } from '../../agent/math/percentiles.ts';
+import { wilsonInterval } from '../../agent/math/wilson.ts';
 import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
 import { runEpisodes } from '../../world/episodes.ts';
@@ -131,6 +132,8 @@ export interface EvalRowResult {
   agent: AgentName;
   planner: EvalPlanner | null;
   successRate: number;
+  /** The success rate's 95 % Wilson interval [low, high]. */
+  successInterval: [number, number];
   meanSteps: number;
   msPerDecision: { median: number; p95: number };
   modelEvalsPerDecision: number;
@@ -145,6 +148,7 @@ export function summarizeRow(row: EvalRowSpec, outcomes: readonly EpisodeOutcome
     agent: row.agent,
     planner: row.planner,
     successRate: outcomes.filter((o) => o.success).length / n,
+    successInterval: wilsonInterval(outcomes.filter((o) => o.success).length, outcomes.length),
     meanSteps: outcomes.reduce((s, o) => s + o.steps, 0) / n,
     msPerDecision: percentiles(outcomes.flatMap((o) => o.decisionMs)),
     modelEvalsPerDecision: decisions > 0 ? outcomes.reduce((s, o) => s + o.modelEvals, 0) / decisions : 0,

@@ -60,6 +60,43 @@ describe('agent checkpoints', () => {
   });
 });
 
+describe('damaged checkpoints', () => {
+  /** A small checkpoint with memory, damaged by `damage`; returns the load error's message. */
+  const loadDamaged = (damage: (folder: string) => void): string => {
+    const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-damaged-')), 'ckpt');
+    const w = tf.variable(tf.tensor([1, 2, 3]));
+    const memory = new ShortTermMemory({ capacity: 4, observationSize: 2, stateSize: 1, actionSize: 1, costNames: ['c'] });
+    saveCheckpoint(folder, { kind: 'test' }, [['w', w]], memory);
+    w.dispose();
+    damage(folder);
+    try {
+      loadCheckpoint(folder);
+    } catch (e) {
+      return (e as Error).message.replaceAll(folder, 'CKPT');
+    }
+    throw new Error('the damaged checkpoint loaded');
+  };
+  const manifestOf = (folder: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(folder, 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
+  const writeManifest = (folder: string, manifest: unknown): void => fs.writeFileSync(path.join(folder, 'checkpoint.json'), JSON.stringify(manifest));
+
+  it.each([
+    ['an empty checkpoint.json', (f: string) => fs.writeFileSync(path.join(f, 'checkpoint.json'), ''), "'CKPT/checkpoint.json' is damaged: it is not valid JSON (it is empty); train again, or restore the folder from a copy"],
+    ['a cut checkpoint.json', (f: string) => fs.writeFileSync(path.join(f, 'checkpoint.json'), '{"format": "autonomy-checkpoint", "ver'), "'CKPT/checkpoint.json' is damaged: it is not valid JSON (cut short or edited)"],
+    ['a manifest of the wrong shape', (f: string) => writeManifest(f, { ...manifestOf(f), tensors: [{ name: 'w', shape: 'three', offset: 0 }] }), "'CKPT/checkpoint.json' is damaged: tensors.0.shape: "],
+    ['a manifest of another format', (f: string) => writeManifest(f, { format: 'keras' }), "'CKPT' is not an autonomy checkpoint: checkpoint.json has format \"keras\", expected 'autonomy-checkpoint'"],
+    ['an odd-length weights.bin', (f: string) => fs.appendFileSync(path.join(f, 'weights.bin'), Buffer.from([1])), "'CKPT/weights.bin' is damaged: its 13 bytes are not a whole number of 4-byte floats (cut short?)"],
+    ['a short weights.bin', (f: string) => fs.truncateSync(path.join(f, 'weights.bin'), 8), "'CKPT/weights.bin' is damaged: it is cut short at tensor 'w' (2 floats, the manifest needs 3)"],
+    ['a missing weights.bin', (f: string) => fs.unlinkSync(path.join(f, 'weights.bin')), "'CKPT' is a damaged checkpoint: weights.bin is missing"],
+    ['a missing memory.bin', (f: string) => fs.unlinkSync(path.join(f, 'memory.bin')), "'CKPT' is a damaged checkpoint: memory.bin is missing"],
+    ['NaN weights', (f: string) => fs.writeFileSync(path.join(f, 'weights.bin'), Buffer.from(new Float32Array([Number.NaN, Number.NaN, Number.NaN]).buffer)), "'CKPT/weights.bin' is damaged: tensor 'w' holds NaN or infinite values (a run that diverged?); train again or use an earlier checkpoint"],
+    ['a weights.bin that is a folder', (f: string) => { fs.unlinkSync(path.join(f, 'weights.bin')); fs.mkdirSync(path.join(f, 'weights.bin')); }, "cannot read 'CKPT/weights.bin': it is a folder, not a file"],
+  ])('%s: the error names the file and what is wrong, in words', (_, damage, message) => {
+    const text = loadDamaged(damage);
+    expect(text).toContain(message);
+    expect(text).not.toMatch(/Unexpected|JSON input|ENOENT|EISDIR|errno/);
+  });
+});
+
 // The writer on its own: a checkpoint whose every part (meta, tensor, memory, extra file) carries its version number.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-writer-'));
 let cases = 0;

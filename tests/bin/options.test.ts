@@ -1,7 +1,7 @@
 // The planning flags: each is checked by the planning schema and becomes an override of the checkpoint's settings.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addCostOptions, addPlanningOptions, planningOverrides, type CostFlags, type PlanningFlags } from '../../bin/options.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, planningOverrides, type CostFlags, type PlanningFlags } from '../../bin/options.ts';
 
 function parse(...args: string[]): PlanningFlags {
   const command = addPlanningOptions(new Command().exitOverride().configureOutput({ writeErr: () => {} }));
@@ -54,5 +54,14 @@ describe('cost flags', () => {
     expect(() => parseCosts('--cost', 'a.ts=heavy')).toThrow(/--cost: the weight of 'a\.ts' must be a finite number ≥ 0, got 'heavy'/);
     expect(() => parseCosts('--weight', 'energy')).toThrow(/--weight: expected NAME=WEIGHT \(like goal-distance=2\), got 'energy'/);
     expect(() => parseCosts('--weight', 'energy=Infinity')).toThrow(/--weight: the weight of 'energy' must be a finite number ≥ 0, got 'Infinity'/);
+  });
+});
+
+describe('seed ranges', () => {
+  it('accept episodes whose seeds all fit in 32 bits and refuse the rest (never wrapping), saying what fits', () => {
+    expect(() => checkSeedRange(4294967294, 2)).not.toThrow();
+    expect(() => checkSeedRange(0, 1e9)).not.toThrow();
+    expect(() => checkSeedRange(4294967295, 2)).toThrow('--seed 4294967295 with --episodes 2 would need seeds up to 4294967296, past the largest seed, 4294967295; give --seed 4294967294 or lower, or fewer episodes');
+    expect(() => checkSeedRange(4294967000, 1000)).toThrow(/give --seed 4294966296 or lower/);
   });
 });

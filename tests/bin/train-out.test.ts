@@ -32,6 +32,9 @@ function userFolder(): string {
   return cwd;
 }
 
+/** The training state of a quick run of seed 0 saved at step 500 of 2000. */
+const TRAINING = { step: 500, preset: 'quick', seed: 0, weights: {}, steps: 2000, finished: false };
+
 const contents = (cwd: string): Record<string, string> =>
   Object.fromEntries(
     (fs.readdirSync(cwd, { recursive: true }) as string[])
@@ -57,18 +60,37 @@ describe('train --out', () => {
   it('refuses the checkpoint of another run without --force; --force, or resuming that run, passes the check', async () => {
     const cwd = userFolder();
     const w = tf.variable(tf.zeros([2]));
-    saveCheckpoint(path.join(cwd, 'run'), { kind: 'agent', sim: 'reach', training: { step: 500 } }, [['w', w]], null, { 'metrics.jsonl': '{}\n' });
+    saveCheckpoint(path.join(cwd, 'run'), { kind: 'agent', sim: 'reach', training: TRAINING }, [['w', w]], null, { 'metrics.jsonl': '{}\n' });
     w.dispose();
     const before = contents(cwd);
     const refused = await autonomy(cwd, 'train', 'reach', '--steps', '1', '--out', 'run');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch("'run' already holds a checkpoint (sim reach, step 500); pass --force to replace it, --resume run to continue it, or choose an empty or new folder for --out");
     // Past the --out check, each run stops at the next one, the backend, before any work.
-    for (const args of [['--out', 'run', '--force'], ['--resume', 'run'], ['--resume', 'run', '--out', './run/']]) {
-      const passed = await autonomy(cwd, 'train', 'reach', '--steps', '1', ...args, '--backend', 'gpu');
+    for (const args of [['--out', 'run', '--force', '--steps', '1'], ['--resume', 'run'], ['--resume', 'run', '--out', './run/', '--steps', '600']]) {
+      const passed = await autonomy(cwd, 'train', 'reach', ...args, '--backend', 'gpu');
       expect(passed.code, args.join(' ')).toBe(1);
       expect(passed.stderr, args.join(' ')).toMatch(/unknown backend 'gpu'/);
     }
+    expect(contents(cwd)).toEqual(before);
+  });
+});
+
+describe('train --resume', () => {
+  it.each([
+    [['--steps', '10'], "--steps 10 would go back: 'run' is at step 500, and a resumed run only goes forward; give --steps 500 or more, or omit --steps to finish its 2000 steps"],
+    [['--preset', 'full'], "--preset full conflicts with the run in 'run', which was trained with --preset quick; a resumed run keeps its settings, so drop --preset (or give --preset quick)"],
+    [['--seed', '7'], "--seed 7 conflicts with the run in 'run', which was trained with --seed 0; a resumed run keeps its settings, so drop --seed (or give --seed 0)"],
+    [['--scripted-share', '0.5'], "--scripted-share 0.5 conflicts with the run in 'run', which was trained with --scripted-share 0"],
+  ])('refuses %j on a step-500 quick run of seed 0 before any work, leaving the checkpoint as it was', async (flags, message) => {
+    const cwd = userFolder();
+    const w = tf.variable(tf.zeros([2]));
+    saveCheckpoint(path.join(cwd, 'run'), { kind: 'agent', sim: 'reach', training: TRAINING }, [['w', w]], null, { 'metrics.jsonl': '{}\n' });
+    w.dispose();
+    const before = contents(cwd);
+    const { code, stderr } = await autonomy(cwd, 'train', 'reach', '--resume', 'run', ...flags);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
     expect(contents(cwd)).toEqual(before);
   });
 });

@@ -1,5 +1,7 @@
 // `autonomy view` as a user runs it: prints a 127.0.0.1 URL that serves the page (built on first use), and clear errors.
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -66,5 +68,41 @@ describe('autonomy view', () => {
     expect(await fail('runs/missing.jsonl')).toMatch(/recording 'runs\/missing.jsonl' does not exist; make one with `autonomy run <sim> --record/);
     expect(await fail('nowhere')).toMatch(/unknown sim 'nowhere'/);
     expect(await fail('reach', '--port', '70000')).toMatch(/expected a port number in \[0, 65535\]/);
+  });
+
+  it('checks a recording record by record and a checkpoint before serving, naming the line or the folder', async () => {
+    const { file } = makeRecording('reach', 1, 0);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[3] = JSON.stringify({ ...(JSON.parse(lines[3]!) as object), agents: 'nowhere' });
+    const bad = path.join(path.dirname(file), 'bad.jsonl');
+    fs.writeFileSync(bad, lines.join('\n'));
+    const view = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      promisify(execFile)('node', [bin, 'view', ...args], { env }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const replay = await view(bad);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toBe('');
+    expect(replay.stderr.trim()).toMatch(new RegExp(`^autonomy: error: '${bad.replaceAll('.', '\\.')}' line 4 is damaged: a tick record with agents: `));
+    const live = await view('reach', '--agent', 'mode1', '--checkpoint', 'no/such/checkpoint');
+    expect(live.code).toBe(1);
+    expect(live.stdout).toBe('');
+    expect(live.stderr.trim()).toBe("autonomy: error: 'no/such/checkpoint' is not a checkpoint folder: it does not exist");
+  });
+
+  it('says in one line that a busy port is busy, with no stack trace or source, and exits 1', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      for (const target of ['reach', makeRecording('reach', 1, 0).file]) {
+        const result = await promisify(execFile)('node', [bin, 'view', target, '--port', String(port)], { env }).then(
+          () => ({ code: 0, stderr: '' }),
+          (e: { code: number; stderr: string }) => e,
+        );
+        expect(result.code, target).toBe(1);
+        expect(result.stderr.trim().split('\n'), target).toEqual([`autonomy: error: port ${port} is in use; pick another with --port N or omit it for a free one`]);
+      }
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -28,4 +28,18 @@ describe('Rng', () => {
   it('refuses a non-finite seed', () => {
     expect(() => new Rng(Number.NaN)).toThrow(/finite/);
   });
+
+  it('continues exactly from a saved state, through JSON, with a spare normal pending', () => {
+    const rng = new Rng(11);
+    for (let i = 0; i < 5; i++) rng.next();
+    rng.normal();
+    const copy = Rng.fromState(JSON.parse(JSON.stringify(rng.state())) as ReturnType<Rng['state']>);
+    const draws = (r: Rng): number[] => [r.normal(), r.next(), r.nextUint32(), r.normal(), r.normal()];
+    expect(draws(copy)).toEqual(draws(rng));
+  });
+
+  it('refuses a state that is not four 32-bit words', () => {
+    expect(() => Rng.fromState({ words: [1, 2, 3] as unknown as [number, number, number, number], spareNormal: null })).toThrow(/four unsigned 32-bit words/);
+    expect(() => Rng.fromState({ words: [1, 2, 3, -1], spareNormal: null })).toThrow(/four unsigned 32-bit words/);
+  });
 });

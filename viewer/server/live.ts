@@ -47,16 +47,27 @@ export class LiveSession implements Session {
   ) {
     this.env = new Env(source.sim);
     this.seed = source.seed;
-    this.prepared = preparePolicy(source.sim, source.agent, {
+    this.prepared = preparePolicy(source.sim, source.agent, LiveSession.prepareOptions(source));
+    this.clock = new Clock(() => this.tick(), channel);
+  }
+
+  /** Loads the source's agent once and lets it go: throws (naming the checkpoint) what every tab would otherwise get. */
+  static check(source: LiveSource): void {
+    const prepared = preparePolicy(source.sim, source.agent, LiveSession.prepareOptions(source));
+    for (const agent of prepared.agents) agent.dispose();
+  }
+
+  private static prepareOptions(source: LiveSource): Parameters<typeof preparePolicy>[2] {
+    return {
       seed: source.seed,
       checkpoint: source.checkpoint,
+      // A sim from a file has no shipped checkpoint.
       shippedCheckpoint: source.sim === sims[source.sim.name] ? shippedCheckpoint(source.sim.name) : undefined,
       ...(source.planning ? { planning: source.planning } : {}),
       ...(source.extraCosts ? { extraCosts: source.extraCosts } : {}),
       ...(source.weights ? { weights: source.weights } : {}),
       ...(source.defaultWeights ? { defaultWeights: source.defaultWeights } : {}),
-    });
-    this.clock = new Clock(() => this.tick(), channel);
+    };
   }
 
   start(): void {

@@ -2,7 +2,6 @@
 import type { EpisodeRecord, Recording, TickRecord } from '../../world/recording.ts';
 import type { Vec } from '../../world/sim.ts';
 import { COST_HISTORY, type ClientMessage, type Frame } from '../protocol.ts';
-import { thin } from './frames.ts';
 import { Clock, type Channel, type Session } from './session.ts';
 
 export interface ReplaySource {
@@ -15,13 +14,17 @@ export interface ReplaySource {
 }
 
 /** Trail points sent with a seek; longer paths are thinned. */
-const MAX_TRAIL = 400;
+export const MAX_TRAIL = 400;
 
 export class ReplaySession implements Session {
   private readonly ticks: TickRecord[] = [];
   private readonly episodes = new Map<number, EpisodeRecord>();
   /** For each tick, the index of the first tick of its episode. */
   private readonly episodeStart: number[] = [];
+  /** The seek index: every agent's position at every tick, [tick · agents + agent], so a trail is read, not gathered. */
+  private readonly xs: Float64Array;
+  private readonly ys: Float64Array;
+  private readonly agentCount: number;
   private readonly clock: Clock;
   private position = 0;
   private sentEpisode: number | null = null;
@@ -40,6 +43,17 @@ export class ReplaySession implements Session {
       }
     }
     if (this.ticks.length === 0) throw new Error(`recording ${source.file} has no tick records; record a run with \`autonomy run <sim> --record FILE\``);
+    this.agentCount = this.ticks[0]!.agents.length;
+    this.xs = new Float64Array(this.ticks.length * this.agentCount);
+    this.ys = new Float64Array(this.ticks.length * this.agentCount);
+    this.ticks.forEach((tick, i) => {
+      const agents = tick.agents;
+      if (agents.length !== this.agentCount) throw new Error(`recording ${source.file} is damaged: tick record ${i} has ${agents.length} agents, the first has ${this.agentCount}`);
+      agents.forEach((a, k) => {
+        this.xs[i * this.agentCount + k] = a.x;
+        this.ys[i * this.agentCount + k] = a.y;
+      });
+    });
     this.clock = new Clock(() => this.advance(), channel);
   }
 
@@ -123,9 +137,17 @@ export class ReplaySession implements Session {
     return this.ticks.slice(from, index + 1).flatMap((t, i) => (t.costs ? [{ index: from + i, costs: t.costs }] : []));
   }
 
+  /**
+   * Each agent's path from its episode's start to tick `index`, thinned as `thin` does to at most MAX_TRAIL points
+   * (and the last); read from the seek index, so its cost does not grow with the episode's length.
+   */
   private trail(index: number): Vec[][] {
     const from = this.episodeStart[index]!;
-    const path = this.ticks.slice(from, index + 1);
-    return path[0]!.agents.map((_, a) => thin(path.map((t) => ({ x: t.agents[a]!.x, y: t.agents[a]!.y })), MAX_TRAIL));
+    const length = index - from + 1;
+    const stride = length <= MAX_TRAIL ? 1 : Math.ceil(length / MAX_TRAIL);
+    const picked: number[] = [];
+    for (let i = from; i <= index; i += stride) picked.push(i);
+    if (picked.at(-1) !== index) picked.push(index);
+    return Array.from({ length: this.agentCount }, (_, a) => picked.map((i) => ({ x: this.xs[i * this.agentCount + a]!, y: this.ys[i * this.agentCount + a]! })));
   }
 }

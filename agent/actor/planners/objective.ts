@@ -29,11 +29,15 @@ export interface PlanningProblem {
    * hands it to `backward`. Not differentiable by tf autodiff itself. Needs `timeInvariantCost`. @param actions [B, H*A]
    */
   unroll?(actions: tf.Tensor2D): Unrolled;
-  /** Stage cost of taking a in s at step t. Differentiable. @param s [B, D] @param a [B, A] @returns [B] */
-  cost(s: tf.Tensor2D, a: tf.Tensor2D, t: number): tf.Tensor1D;
+  /**
+   * Stage cost of taking a in s at step t. Differentiable. @param s [B, D] @param a [B, A] @returns [B]
+   * @param steps with `timeInvariantCost`: how many steps the rows stack (time-major, step 0 first), so a cost may
+   * compare each state with the one before it in its own sequence
+   */
+  cost(s: tf.Tensor2D, a: tf.Tensor2D, t: number, steps?: number): tf.Tensor1D;
   /**
    * Declares that `cost` ignores t: the planner then prices all H steps in one call on [H*B] rows (rows t·B…t·B+B−1
-   * are step t, t passed as 0), which launches H times fewer cost kernels.
+   * are step t, t passed as 0, `steps` given), which launches H times fewer cost kernels.
    */
   timeInvariantCost?: boolean;
   /** Optional terminal cost on ŝ_H (e.g. the critic), discounted by γ^H. @param s [B, D] @returns [B] */
@@ -115,7 +119,7 @@ function stagedCost(problem: PlanningProblem, states: tf.Tensor2D[], a: tf.Tenso
     const rows = tf.concat(states.slice(0, priced), 0);
     let actions = tf.reshape(tf.transpose(tf.reshape(a, [batch, H, A]), [1, 0, 2]), [H * batch, A]) as tf.Tensor2D;
     if (atRest) actions = tf.concat([actions, tf.zeros([batch, A])], 0);
-    const costs = tf.reshape(problem.cost(rows, actions, 0), [priced, batch]) as tf.Tensor2D;
+    const costs = tf.reshape(problem.cost(rows, actions, 0, priced), [priced, batch]) as tf.Tensor2D;
     const weights = tf.tensor2d(Float32Array.from({ length: priced }, (_, t) => gamma ** t), [1, priced]);
     total = tf.reshape(tf.matMul(weights, costs), [batch]);
   } else {
@@ -212,7 +216,7 @@ function pricingOf(problem: PlanningProblem, actions: Float32Array, rows: number
     price: (states: tf.Tensor2D): tf.Tensor1D => {
       if (!problem.timeInvariantCost) throw new Error('unroll needs a time-invariant cost (timeInvariantCost: true)');
       const D = states.shape[1];
-      const stages = problem.cost(priced === H + 1 ? states : tf.slice(states, [0, 0], [priced * rows, D]), actionRows, 0);
+      const stages = problem.cost(priced === H + 1 ? states : tf.slice(states, [0, 0], [priced * rows, D]), actionRows, 0, priced);
       return problem.terminal ? tf.concat([stages, problem.terminal(tf.slice(states, [H * rows, 0], [rows, D]))]) : stages;
     },
     /** @param values [terms * rows] from `price` @returns [rows] Σ weight · value per candidate */

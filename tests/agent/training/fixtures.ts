@@ -9,6 +9,7 @@ export const tiny: Preset = {
   evalTransitions: 600,
   probeSteps: 20,
   criticSteps: 10,
+  goalCritic: { ticks: 2000, steps: 10, batch: 32 },
   distill: { rounds: 2, episodes: 1, steps: 10, batch: 32 },
 };
 

@@ -2,11 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAgent } from '../../../agent/agent-checkpoint.ts';
 import { initBackend } from '../../../agent/tensor/backend.ts';
 import { trainRun } from '../../../agent/training/training-run.ts';
 import { DEFAULT_LOSS_WEIGHTS } from '../../../agent/world-model/trainer.ts';
 import { getSim } from '../../../sims/index.ts';
+import { Env } from '../../../world/env.ts';
 import { small, tiny } from './fixtures.ts';
 
 beforeAll(async () => {
@@ -54,6 +57,30 @@ describe('trainRun', () => {
     const meta = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { meta: { training: { scriptedShare: number } } };
     expect(meta.meta.training.scriptedShare).toBe(0.5);
     resumed.agent.dispose();
+  });
+
+  it("trains the goal critic a sim asks for, saves it, and weighs it as the sim says", () => {
+    const out = path.join(dir, 'goal-critic');
+    const sim = getSim('two-rooms');
+    const result = trainRun({ sim, preset: { ...tiny, steps: 5, distill: { ...tiny.distill, rounds: 0 } }, presetName: 'tiny', seed: 1, config: small, out });
+    const { agent } = result;
+    expect(agent.config.cost.goalCritic).toMatchObject({ enabled: true, weight: sim.goalCritic!.weight });
+    expect(result.goalCritic!.lambda).toBeGreaterThan(0);
+    expect(result.phaseSeconds.goalCritic).toBeGreaterThanOrEqual(0);
+    const names = agent.namedVariables().map(([n]) => n);
+    expect(names.some((n) => n.startsWith('cost/goal-critic/'))).toBe(true);
+    const layout = new Env(sim).observationLayout;
+    const observation = new Env(sim).reset({ seed: 5 }).observations[0]!;
+    const reloaded = loadAgent(out, { layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs }, sim.name);
+    const d = (a: typeof agent): number => tf.tidy(() => a.goalCritic!.distance(tf.tensor2d(observation, [1, layout.size]), layout).dataSync()[0]!);
+    expect(d(reloaded)).toBe(d(agent));
+    reloaded.dispose();
+    agent.dispose();
+    // A sim that does not ask for one gets none.
+    const plain = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 5, distill: { ...tiny.distill, rounds: 0 } }, presetName: 'tiny', seed: 1, config: small });
+    expect(plain.agent.goalCritic).toBeNull();
+    expect(plain.goalCritic).toBeNull();
+    plain.agent.dispose();
   });
 
   it('stops on a NaN loss with a message and leaves the last good checkpoint intact', () => {

@@ -1,4 +1,5 @@
 // Evaluation: row parsing, row summaries, and a worker-pool run that gives exactly the serial run's results for the same seeds.
+import { wilsonInterval } from '../../../agent/math/wilson.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ beforeAll(async () => {
     worldModel: { hidden: 32, expander: [32], probeHidden: 16, level2Hidden: 16, level2Latent: 4 },
     planning: { candidates: 4, iterations: 2, horizon: 4 },
   };
-  const preset = { transitions: 1000, steps: 20, batch: 16, sequence: 9, evalTransitions: 400, probeSteps: 10, criticSteps: 5, distill: { rounds: 1, episodes: 1, steps: 5, batch: 32 } };
+  const preset = { transitions: 1000, steps: 20, batch: 16, sequence: 9, evalTransitions: 400, probeSteps: 10, criticSteps: 5, goalCritic: { ticks: 1000, steps: 5, batch: 32 }, distill: { rounds: 1, episodes: 1, steps: 5, batch: 32 } };
   trainRun({ sim: getSim('reach'), preset, presetName: 'tiny', seed: 2, config: small, out: checkpoint, withoutMemory: true }).agent.dispose();
 }, 120_000);
 
@@ -55,7 +56,7 @@ describe('runEvaluation', () => {
 });
 
 describe('summarizeRow', () => {
-  it("pools every episode's decision times into the median and 95th percentile, costs per tick, and averages the rest per episode", () => {
+  it("pools every episode's decision times into the median and 95th percentile, costs per tick, averages the rest per episode, and gives the success rate's interval", () => {
     const outcome = (seed: number, success: boolean, steps: number, decisionMs: number[], decisions: number, modelEvals: number) => ({ seed, success, steps, decisionMs, decisions, modelEvals, meanCost: { energy: seed } });
     // 20 decision times 1 … 20 ms, split unevenly over the episodes and shuffled.
     const times = Array.from({ length: 20 }, (_, i) => 20 - ((i * 7) % 20));
@@ -64,6 +65,6 @@ describe('summarizeRow', () => {
       outcome(2, false, 200, times.slice(3, 15), 12, 600),
       outcome(3, true, 70, times.slice(15), 5, 100),
     ]);
-    expect(row).toEqual({ agent: 'mode2', planner: 'gd', successRate: 2 / 3, meanSteps: 100, msPerDecision: { median: 11, p95: 20 }, modelEvalsPerDecision: 50, meanCost: { energy: (30 * 1 + 200 * 2 + 70 * 3) / 300 } });
+    expect(row).toEqual({ agent: 'mode2', planner: 'gd', successRate: 2 / 3, successInterval: wilsonInterval(2, 3), meanSteps: 100, msPerDecision: { median: 11, p95: 20 }, modelEvalsPerDecision: 50, meanCost: { energy: (30 * 1 + 200 * 2 + 70 * 3) / 300 } });
   });
 });

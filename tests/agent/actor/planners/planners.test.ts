@@ -187,3 +187,22 @@ describe('shiftPlan', () => {
     expect(Array.from(shiftPlan(plan, 3, 2))).toEqual([3, 4, 5, 6, 5, 6]);
   });
 });
+
+describe('a time-invariant cost', () => {
+  it('is told how many steps its stacked rows hold, so it can compare each state with the one before', () => {
+    const seen: (number | undefined)[] = [];
+    const rows: number[] = [];
+    const record = (s: tf.Tensor2D, _a: tf.Tensor2D, _t: number, steps?: number): tf.Tensor1D => {
+      seen.push(steps);
+      rows.push(s.shape[0]);
+      return tf.sum(tf.square(s), 1) as tf.Tensor1D;
+    };
+    tf.tidy(() => {
+      const actions = new Float32Array(3 * H * 2).fill(0.5);
+      evaluateCosts(pointProblem(undefined, { cost: record, timeInvariantCost: true }), actions, 3);
+      costsAndGradient(pointProblem(undefined, { cost: record, timeInvariantCost: true, terminalStageCost: true }), actions, 3);
+    });
+    expect(seen).toEqual([H, H + 1]);
+    expect(rows).toEqual([3 * H, 3 * (H + 1)]);
+  });
+});
