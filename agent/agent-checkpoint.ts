@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Agent, type AgentOptions } from './agent.ts';
 import { assignVariables, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { AgentConfig } from './config.ts';
+import { costRegistry } from './cost/index.ts';
 
 /** What an agent checkpoint's manifest carries so it can be rebuilt. */
 export interface AgentCheckpointMeta {
@@ -13,6 +14,8 @@ export interface AgentCheckpointMeta {
   config: AgentConfig;
   costNames: string[];
   features: string[];
+  /** Cost name → the plug-in file it was loaded from, for the costs that are plug-ins. */
+  costFiles?: Record<string, string>;
 }
 
 /** What loading needs of an agent checkpoint's metadata (the config itself is checked by the agent it builds). */
@@ -37,6 +40,7 @@ export function saveAgent(
     config: agent.config,
     costNames: [...agent.cost.names],
     features: agent.options.layout.names,
+    costFiles: Object.fromEntries(agent.cost.costs.filter((c) => c.source !== undefined).map((c) => [c.name, path.resolve(c.source!)])),
   };
   saveCheckpoint(dir, { ...extra.meta, ...meta }, [...agent.namedVariables(), ...(extra.tensors ?? [])], extra.withoutMemory ? null : agent.memory, extra.files);
 }
@@ -50,6 +54,11 @@ export function loadAgent(dir: string, options: Omit<AgentOptions, 'config'>, si
 export interface ConfigOverrides {
   actor?: { mode?: AgentConfig['actor']['mode'] };
   planning?: Partial<AgentConfig['planning']>;
+  /**
+   * Intrinsic-cost weights over the checkpoint's (costs are read on predicted states, so no network changes), and
+   * `defaults` for costs the checkpoint does not weigh.
+   */
+  cost?: { weights?: Readonly<Record<string, number>>; defaults?: Readonly<Record<string, number>> };
 }
 
 /** Like loadAgent, also returning the checkpoint's metadata (e.g. training progress) and every tensor it holds (an optimiser's state too). */
@@ -69,13 +78,21 @@ export function loadAgentCheckpoint(
   const meta = checkpoint.manifest.meta as unknown as AgentCheckpointMeta;
   if (meta.sim !== sim) throw new Error(`checkpoint '${dir}' was made for sim '${meta.sim}', not '${sim}'`);
   if (meta.features.join(',') !== options.layout.names.join(',')) throw new Error(`checkpoint '${dir}' was made for another observation layout of '${sim}'`);
+  const registry = costRegistry(options.extraCosts, options.simCosts);
+  const missing = Object.keys(meta.config.cost.weights).filter((name) => !registry.has(name));
+  if (missing.length > 0) {
+    const files = missing.map((name) => meta.costFiles?.[name]).filter((f) => f !== undefined);
+    throw new Error(`checkpoint '${dir}' was trained with the intrinsic cost${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}, not loaded now; ${files.length > 0 ? `load ${files.map((f) => `--cost ${f}`).join(' ')}` : 'load its plug-in with --cost FILE'}`);
+  }
   const config = {
     ...meta.config,
     actor: { ...meta.config.actor, ...overrides.actor },
     planning: { ...meta.config.planning, ...overrides.planning },
+    cost: { ...meta.config.cost, weights: { ...overrides.cost?.defaults, ...meta.config.cost.weights, ...overrides.cost?.weights } },
   };
   const agent = new Agent({ ...options, config });
   assignVariables(checkpoint, agent.namedVariables(), dir);
-  if (checkpoint.memory) agent.restoreMemory(checkpoint.memory);
+  // Memory recorded under another set of costs (plug-ins added since) cannot be restored; acting does not need it.
+  if (checkpoint.memory && checkpoint.memory.shape.costNames.join(',') === agent.cost.names.join(',')) agent.restoreMemory(checkpoint.memory);
   return { agent, meta: checkpoint.manifest.meta, tensors: checkpoint.tensors };
 }

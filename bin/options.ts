@@ -73,3 +73,49 @@ export function planningOverrides(flags: PlanningFlags): Partial<PlanningConfig>
     ...(flags.budgetMs !== undefined ? { timeBudgetMs: flags.budgetMs } : {}),
   };
 }
+
+/**
+ * A `--cost FILE[=WEIGHT]`: a plug-in file and the weight u_i it gets; without one, the checkpoint's weight for it if
+ * it was trained with the cost, else 1. Weight 0 measures without optimising.
+ */
+export interface CostFlag {
+  file: string;
+  weight?: number;
+}
+
+/** `--cost` and `--weight`, repeatable, as run, train, eval and view take them. */
+export interface CostFlags {
+  cost: CostFlag[];
+  weight: [string, number][];
+}
+
+const weightText = (value: string, flag: string, what: string): number => {
+  const number = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`${flag}: the weight of ${what} must be a finite number ≥ 0, got '${value}'`);
+  return number;
+};
+
+/** Parses `FILE` or `FILE=WEIGHT` (the weight is what follows the last `=`, when that is a number). */
+export function parseCostFlag(value: string, all: CostFlag[] = []): CostFlag[] {
+  const at = value.lastIndexOf('=');
+  if (at > 0 && /^[^/\\]*$/.test(value.slice(at + 1))) {
+    const file = value.slice(0, at);
+    return [...all, { file, weight: weightText(value.slice(at + 1), '--cost', `'${file}'`) }];
+  }
+  return [...all, { file: value }];
+}
+
+/** Parses `NAME=WEIGHT` for `--weight`. */
+export function parseWeightFlag(value: string, all: [string, number][] = []): [string, number][] {
+  const at = value.lastIndexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`--weight: expected NAME=WEIGHT (like goal-distance=2), got '${value}'`);
+  const name = value.slice(0, at).trim();
+  return [...all, [name, weightText(value.slice(at + 1), '--weight', `'${name}'`)]];
+}
+
+/** Adds `--cost FILE[=W]` and `--weight NAME=W`, both repeatable. */
+export function addCostOptions(command: Command): Command {
+  return command
+    .option('--cost <file[=weight]>', 'load an intrinsic-cost plug-in file with weight u (default: the checkpoint\'s, else 1; 0 measures without optimising); repeatable', parseCostFlag, [] as CostFlag[])
+    .option('--weight <name=weight>', 'set the weight u of a loaded intrinsic cost (built-in, the sim\'s, or a plug-in); repeatable', parseWeightFlag, [] as [string, number][]);
+}

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SHIPPED_CHECKPOINTS = fileURLToPath(new URL('./checkpoints', import.meta.url));
+/** sims/checkpoints/, beside this file in the sources, two levels up from the compiled dist/sims/. */
+const SHIPPED_CHECKPOINTS = [new URL('./checkpoints', import.meta.url), new URL('../../sims/checkpoints', import.meta.url)].map((u) => fileURLToPath(u)).find((dir) => fs.existsSync(dir)) ?? '';
 
 /** The trained checkpoint folder shipped for a sim, when there is one. */
 export function shippedCheckpoint(simName: string): string | undefined {

@@ -16,6 +16,6 @@ export const sims: Readonly<Record<string, SimWithCosts>> = Object.freeze({
 /** The sim called name; an unknown name throws with the list of available sims. */
 export function getSim(name: string): SimWithCosts {
   const sim = sims[name];
-  if (!sim) throw new Error(`unknown sim '${name}'; available sims: ${Object.keys(sims).join(', ')}`);
+  if (!sim) throw new Error(`unknown sim '${name}'; available sims: ${Object.keys(sims).join(', ')} (or give the path of a sim file, like ./my-sim.ts)`);
   return sim;
 }

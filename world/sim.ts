@@ -124,7 +124,15 @@ export interface SimDefinition {
   scripted(scene: SceneSpec): ScriptedController;
 }
 
-/** Identity helper that type-checks a sim definition. */
+/** Marks what defineSim made; a global symbol, so a plug-in's copy of the API is recognised too. */
+const MADE = Symbol.for('autonomy.sim');
+
+/** Type-checks a sim definition and marks it as one (a sim may carry more, such as its own intrinsic costs). */
 export function defineSim(sim: SimDefinition): SimDefinition {
-  return sim;
+  return Object.defineProperty(sim, MADE, { value: true });
+}
+
+/** Whether a value was made by defineSim. */
+export function isSim(value: unknown): value is SimDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MADE] === true;
 }

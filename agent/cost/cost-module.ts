@@ -1,7 +1,7 @@
 // The cost module: C(s) = Σ u_i·IC_i(s) + Σ v_j·TC_j(s), every term batched, differentiable and reported separately.
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureLayout } from '../../world/features.ts';
-import { checkCostValue, resolveReads, validateCosts, type FeatureTensors, type IntrinsicCost } from './intrinsic.ts';
+import { checkCostValue, costLabel, resolveReads, validateCosts, type FeatureTensors, type IntrinsicCost } from './intrinsic.ts';
 
 type Binding = Map<string, { offset: number; size: number }>;
 
@@ -44,7 +44,7 @@ export class CostModule {
         const slice = tf.slice(x, [0, offset], [batch, size]);
         f[name] = size === 1 && !name.endsWith('.*') ? tf.reshape(slice, [batch]) : slice;
       }
-      const value = cost.cost({ f, a });
+      const value = evaluateCost(cost, f, a);
       const key = `${cost.name}@${layout.names.join(',')}`;
       if (!this.checked.has(key)) {
         checkCostValue(cost, value, batch);
@@ -75,7 +75,7 @@ export class CostModule {
       return terms.length > 0 ? (tf.concat(terms).dataSync() as Float32Array) : new Float32Array(0);
     });
     values.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new Error(`intrinsic cost '${this.names[i]}' returned ${v}; costs must be finite`);
+      if (!Number.isFinite(v)) throw new Error(`${costLabel(this.costs[i]!)} returned ${v}; costs must be finite`);
     });
     return values;
   }
@@ -111,5 +111,27 @@ export class CostModule {
       total += (weights[this.names[i]!] ?? 0) * v;
     });
     return total;
+  }
+}
+
+/**
+ * Calls a cost on its declared features only: reading an undeclared feature, or throwing, fails with a message that
+ * names the cost (and its plug-in file) and what would be right.
+ */
+function evaluateCost(cost: IntrinsicCost, f: FeatureTensors, a: tf.Tensor2D): tf.Tensor {
+  const declared = new Proxy(f, {
+    get(target, key) {
+      if (typeof key === 'string' && !(key in target)) {
+        throw new Error(`${costLabel(cost)} reads feature '${key}' but does not declare it: add '${key}' to its reads (it declares ${cost.reads.length > 0 ? cost.reads.map((r) => `'${r}'`).join(', ') : 'none'})`);
+      }
+      return Reflect.get(target, key);
+    },
+  });
+  try {
+    return cost.cost({ f: declared, a });
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    if (message.startsWith(costLabel(cost))) throw e;
+    throw new Error(`${costLabel(cost)} threw while evaluating: ${message}`, { cause: e });
   }
 }

@@ -2,7 +2,7 @@
 import type { SimDefinition, SuggestedCost } from '../../world/sim.ts';
 import type { AgentConfig } from '../config.ts';
 import { builtinCosts } from './builtins.ts';
-import type { IntrinsicCost } from './intrinsic.ts';
+import { costLabel, type IntrinsicCost } from './intrinsic.ts';
 
 /**
  * A sim with the intrinsic costs it declares for its task (push's `pusher-to-contact`): world/ knows no costs, so the
@@ -14,7 +14,8 @@ export type SimWithCosts = SimDefinition & { readonly costs?: readonly Intrinsic
 export function costRegistry(extra: readonly IntrinsicCost[] = [], simCosts: readonly IntrinsicCost[] = []): Map<string, IntrinsicCost> {
   const registry = new Map<string, IntrinsicCost>();
   for (const c of [...builtinCosts, ...simCosts, ...extra]) {
-    if (registry.has(c.name)) throw new Error(`intrinsic cost '${c.name}' is defined twice; cost names must be unique`);
+    const taken = registry.get(c.name);
+    if (taken) throw new Error(`${costLabel(c)} clashes with ${taken.source ? costLabel(taken) : `the ${builtinCosts.includes(taken) ? 'built-in' : "sim's own"} cost of that name`}; cost names must be unique, so rename one`);
     registry.set(c.name, c);
   }
   return registry;

@@ -9,7 +9,7 @@ import { Env } from '../../world/env.ts';
 import { mixedExploration } from '../../world/exploration.ts';
 import { Rng } from '../../world/rng.ts';
 import { deriveSeed } from '../../world/seeds.ts';
-import type { SimWithCosts } from '../cost/index.ts';
+import type { IntrinsicCost, SimWithCosts } from '../cost/index.ts';
 import { DEFAULT_LOSS_WEIGHTS, evaluateWorldModel, type LossReport, type LossWeights, type WorldModelEvidence, WorldModelTrainer } from '../world-model/index.ts';
 import { distillPolicy, type DistillRound } from './distill.ts';
 import { collectExperience, memorySink } from './experience.ts';
@@ -38,7 +38,19 @@ export interface Preset {
   distill: { rounds: number; episodes: number; steps: number; batch: number; validationEpisodes?: number };
 }
 
-export const PRESETS: Readonly<Record<'quick' | 'full', Preset>> = Object.freeze({
+export const PRESETS: Readonly<Record<'smoke' | 'quick' | 'full', Preset>> = Object.freeze({
+  /** Seconds, not minutes: checks that a sim or a cost trains end to end; the agent it makes is not a useful one. */
+  smoke: {
+    transitions: 2_000,
+    steps: 50,
+    batch: 32,
+    sequence: 9,
+    evalTransitions: 500,
+    probeSteps: 50,
+    criticSteps: 20,
+    goalCritic: { ticks: 2_000, steps: 50, batch: 64 },
+    distill: { rounds: 1, episodes: 1, steps: 20, batch: 64, validationEpisodes: 1 },
+  },
   quick: {
     transitions: 20_000,
     steps: 2_000,
@@ -79,6 +91,8 @@ export interface TrainRunOptions {
   withoutMemory?: boolean;
   weights?: Readonly<LossWeights>;
   config?: AgentConfigInput;
+  /** Intrinsic-cost plug-ins, weighed by `config.cost.weights`: the critic and the distilled policy learn the mix. */
+  extraCosts?: readonly IntrinsicCost[];
   checkpointEvery?: number;
   /** Share of exploration episodes driven by the sim's scripted controller plus noise (default 0: momentum only). */
   scriptedShare?: number;
@@ -129,7 +143,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
 
   // Step 1. A fresh agent filled with exploration, or the agent (and memory) of the checkpoint being resumed.
   if (options.resume) {
-    const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs }, sim.name);
+    const loaded = loadAgentCheckpoint(options.resume, { layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs, extraCosts: options.extraCosts }, sim.name);
     agent = loaded.agent;
     const training = readTrainingMeta(options.resume, loaded.meta);
     if (agent.memory.size === 0) throw new Error(`'${options.resume}' was saved without short-term memory (--no-memory), so it cannot be resumed`);
@@ -146,6 +160,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       layout,
       suggestedCosts: sim.suggestedCosts,
       simCosts: sim.costs,
+      extraCosts: options.extraCosts,
       config: {
         ...options.config,
         seed,

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { DEFAULT_LOSS_WEIGHTS } from '../../agent/world-model/trainer.ts';
 import { ABLATIONS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
-import { getSim } from '../../sims/index.ts';
 import { parsePositiveInt, parseSeed } from '../options.ts';
 import { formatTable } from '../../agent/harness/table.ts';
+import { simArgument } from '../plugins.ts';
 
 interface AblateFlags {
   steps: number;
@@ -19,14 +19,14 @@ export function registerAblate(program: Command): void {
   program
     .command('ablate')
     .description('world-model ablations: full VICReg vs no variance vs no covariance vs prediction only')
-    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .argument('<sim>', 'sim name (see `autonomy list`) or the path of a sim file')
     .option('--steps <n>', 'training steps per variant', parsePositiveInt, 1000)
     .option('--seed <n>', 'seed of every variant', parseSeed, 0)
     .option('--variants <list>', `comma-separated subset of: ${Object.keys(ABLATIONS).join(', ')}`)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout')
     .action(async (simName: string, flags: AblateFlags) => {
-      const sim = getSim(simName);
+      const sim = await simArgument(simName);
       const names = flags.variants ? flags.variants.split(',').map((v) => v.trim()) : Object.keys(ABLATIONS);
       const unknown = names.filter((n) => !(n in ABLATIONS));
       if (unknown.length > 0) throw new Error(`unknown ablation variant '${unknown[0]}'; variants: ${Object.keys(ABLATIONS).join(', ')}`);

@@ -3,13 +3,14 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
-import { addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { costChoice, shippedFor, simArgument } from '../plugins.ts';
+import { isSimFile } from '../../agent/harness/plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 
-interface EvalFlags extends PlanningFlags {
+interface EvalFlags extends PlanningFlags, CostFlags {
   checkpoint?: string;
   episodes: number;
   seed: number;
@@ -33,7 +34,7 @@ export function registerEval(program: Command): void {
   const command = program
     .command('eval')
     .description('evaluate agents and planners on fixed seeds: success, steps, ms and model evaluations per decision')
-    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .argument('<sim>', 'sim name (see `autonomy list`) or the path of a sim file')
     .option('--checkpoint <dir>', 'trained agent (default: the one shipped for the sim)')
     .option('--episodes <n>', 'episodes per row', parsePositiveInt, 20)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 1000)
@@ -42,19 +43,21 @@ export function registerEval(program: Command): void {
     .option('--deterministic', 'plan by iteration count only (no time budget), so results do not depend on load')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
-  addPlanningOptions(command)
+  addPlanningOptions(addCostOptions(command))
     .action(async (simName: string, flags: EvalFlags) => {
-      const sim = getSim(simName);
+      const sim = await simArgument(simName);
       checkSeedRange(flags.seed, flags.episodes);
       const { planner, ...planning } = planningOverrides(flags);
       if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
       const rows = flags.only ? parseRows(flags.only, planner) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;
-      const checkpoint = flags.checkpoint ?? shippedCheckpoint(sim.name);
+      const checkpoint = flags.checkpoint ?? shippedFor(sim);
       const needsModel = rows.some((r) => r.agent !== 'random' && r.agent !== 'scripted');
       if (needsModel && !checkpoint) {
         throw new Error(`no checkpoint ships for '${sim.name}': give --checkpoint DIR (from \`autonomy train ${sim.name}\`) or --only random,scripted`);
       }
       const backend = await initBackend(flags.backend);
+      const { extraCosts, weights, defaultWeights, warnings } = await costChoice(flags, sim);
+      for (const line of warnings) console.error(line);
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `eval ${sim.name} {bar} {value}/{total} episodes`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
@@ -71,6 +74,10 @@ export function registerEval(program: Command): void {
           ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
           deterministic: flags.deterministic ?? false,
           planning,
+          ...(isSimFile(simName) ? { simFile: simName } : {}),
+          costFiles: flags.cost.map((c) => c.file),
+          weights,
+          defaultWeights,
           onEpisode: () => bar?.increment(),
         });
       } finally {
@@ -81,10 +88,12 @@ export function registerEval(program: Command): void {
         return;
       }
       console.log(`${sim.name}: ${flags.episodes} episodes per row, seeds ${flags.seed}…${flags.seed + flags.episodes - 1}, ${backend}${checkpoint ? `, checkpoint ${checkpoint}` : ''}`);
+      // The costs the flags name get a column each (mean per tick): the effect of a plug-in or a weight, row by row.
+      const shown = [...new Set([...extraCosts.map((c) => c.name), ...Object.keys(weights)])];
       console.log(
         formatTable(
-          ['agent', 'planner', 'success', '95 % interval', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision'],
-          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, `${(100 * r.successInterval[0]).toFixed(0)}–${(100 * r.successInterval[1]).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision)]),
+          ['agent', 'planner', 'success', '95 % interval', 'mean steps', 'ms/decision median', 'p95', 'model evals/decision', ...shown.map((n) => `${n} per tick`)],
+          results.map((r) => [r.agent, r.planner ?? '-', `${(100 * r.successRate).toFixed(0)} %`, `${(100 * r.successInterval[0]).toFixed(0)}–${(100 * r.successInterval[1]).toFixed(0)} %`, r.meanSteps, r.msPerDecision.median, r.msPerDecision.p95, Math.round(r.modelEvalsPerDecision), ...shown.map((n) => r.meanCost[n] ?? 0)]),
         ),
       );
     });

@@ -2,18 +2,17 @@
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Agent } from '../../agent/agent.ts';
-import { loadCostFiles } from '../../agent/harness/costs.ts';
 import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 import { percentiles } from '../../agent/math/percentiles.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { getSim, shippedCheckpoint } from '../../sims/index.ts';
 import { runEpisodesYielding } from '../../world/episodes.ts';
 import { runVectorEpisodesYielding } from '../../world/vector-episodes.ts';
 import { checkRecordingTarget, RecordingWriter } from '../../world/recording.ts';
-import { addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type PlanningFlags } from '../options.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 
-interface RunFlags extends PlanningFlags {
+interface RunFlags extends PlanningFlags, CostFlags {
   agent: AgentName;
   episodes: number;
   envs: number;
@@ -21,7 +20,6 @@ interface RunFlags extends PlanningFlags {
   record?: string;
   force?: boolean;
   checkpoint?: string;
-  cost: string[];
   json?: boolean;
   backend?: string;
 }
@@ -30,20 +28,19 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('run an agent in a sim, headless')
-    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .argument('<sim>', 'sim name (see `autonomy list`) or the path of a sim file')
     .addOption(new Option('--agent <agent>', 'which agent acts').choices(AGENTS).default('scripted'))
     .option('--episodes <n>', 'number of episodes', parsePositiveInt, 10)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 0)
     .option('--envs <n>', 'worlds stepped in lockstep, one batched decision per tick for all of them (the results are the same for any N)', parsePositiveInt, 1)
     .option('--checkpoint <dir>', 'load the agent from this checkpoint folder (default: the one shipped for the sim)')
-    .option('--cost <file>', 'load an intrinsic cost plug-in file (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--record <file>', 'write a recording of every tick to this file (it replaces only a recording; Ctrl-C keeps what ran, marked interrupted)')
     .option('--force', 'let --record replace a file that is not a recording')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
-  addPlanningOptions(command)
+  addPlanningOptions(addCostOptions(command))
     .action(async (simName: string, flags: RunFlags) => {
-      const sim = getSim(simName);
+      const sim = await simArgument(simName);
       checkSeedRange(flags.seed, flags.episodes);
       if (flags.envs > 1 && flags.record) throw new Error(`--record writes episodes one after another; record with --envs 1 (got --envs ${flags.envs})`);
       if (flags.envs > 1 && (flags.agent === 'mode2' || flags.agent === 'auto')) {
@@ -51,8 +48,9 @@ export function registerRun(program: Command): void {
       }
       if (flags.record) checkRecordingTarget(flags.record, { force: flags.force });
       const backend = await initBackend(flags.backend);
-      const extraCosts = await loadCostFiles(flags.cost);
-      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedCheckpoint(sim.name), extraCosts, planning: planningOverrides(flags) });
+      const { extraCosts, weights, defaultWeights, warnings } = await costChoice(flags, sim);
+      const prepared = preparePolicy(sim, flags.agent, { seed: flags.seed, checkpoint: flags.checkpoint, shippedCheckpoint: shippedFor(sim), extraCosts, weights, defaultWeights, planning: planningOverrides(flags) });
+      for (const line of [...warnings, ...prepared.warnings]) console.error(line);
       const recorder = flags.record
         ? RecordingWriter.open(flags.record, { sim: sim.name, seed: flags.seed, arena: sim.arena, config: { agent: flags.agent, episodes: flags.episodes } }, { force: flags.force })
         : undefined;
@@ -110,6 +108,7 @@ export function registerRun(program: Command): void {
         meanSteps: result.meanSteps,
         stepsPerSecond: Math.round(result.stepsPerSecond),
         meanCost: prepared.meanCost(),
+        weights: prepared.weights,
         msPerDecision: percentiles(prepared.decisionMs()),
         ...(prepared.agents.length > 0 ? { mode2Share: mode2Share(prepared.agents) } : {}),
         ...(flags.record ? { recording: flags.record } : {}),
@@ -126,6 +125,7 @@ export function registerRun(program: Command): void {
       console.log(formatTable(['intrinsic cost', 'weight', 'mean per tick'], Object.entries(summary.meanCost).map(([name, v]) => [name, prepared.weights[name] ?? 0, v])));
       if (summary.mode2Share !== undefined) console.log(`Mode-2 ticks: ${(100 * summary.mode2Share).toFixed(1)} %`);
       if (flags.record) console.log(`recording: ${flags.record}`);
+      console.log(`\nnext: \`autonomy view ${simName} --agent ${flags.agent}\` to watch it, \`autonomy eval ${simName}\` to compare agents, --cost FILE=W to add a cost of your own (docs/intrinsic-costs.md)`);
     });
 }
 

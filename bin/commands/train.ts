@@ -6,11 +6,11 @@ import { initBackend } from '../../agent/tensor/backend.ts';
 import { checkCheckpointTarget, readCheckpointManifest } from '../../agent/checkpoint.ts';
 import { planResume, readTrainingMeta } from '../../agent/training/resume.ts';
 import { METRICS, PRESETS, trainRun } from '../../agent/training/training-run.ts';
-import { getSim } from '../../sims/index.ts';
-import { addPlanningOptions, parsePositiveInt, parseSeed, parseShare, planningOverrides, type PlanningFlags } from '../options.ts';
+import { addCostOptions, addPlanningOptions, parsePositiveInt, parseSeed, parseShare, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { costChoice, simArgument } from '../plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 
-interface TrainFlags extends PlanningFlags {
+interface TrainFlags extends PlanningFlags, CostFlags {
   /** Undefined when not given: quick for a new run, the checkpoint's for a resumed one (as are seed and share). */
   preset?: keyof typeof PRESETS;
   steps?: number;
@@ -30,8 +30,8 @@ const roundAll = (o: Record<string, number>): Record<string, number> => Object.f
 export function registerTrain(program: Command): void {
   const command = program
     .command('train')
-    .description('train the world model of an agent on reward-free experience in a sim')
-    .argument('<sim>', 'sim name (see `autonomy list`)')
+    .description('train the world model of an agent on reward-free experience in a sim, then its critic and policy for the cost mix')
+    .argument('<sim>', 'sim name (see `autonomy list`) or the path of a sim file')
     .addOption(new Option('--preset <preset>', 'training budget (default: quick, or the resumed run\'s)').choices(Object.keys(PRESETS)))
     .option('--steps <n>', 'training steps (overrides the preset)', parsePositiveInt)
     .option('--out <dir>', 'checkpoint folder (default runs/<sim>)')
@@ -43,9 +43,9 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
   // The planning settings become the checkpoint's (distillation plans with them, and Mode-2 starts from them).
-  addPlanningOptions(command)
+  addPlanningOptions(addCostOptions(command))
     .action(async (simName: string, flags: TrainFlags) => {
-      const sim = getSim(simName);
+      const sim = await simArgument(simName);
       const planning = planningOverrides(flags);
       if (flags.resume !== undefined && Object.keys(planning).length > 0) {
         throw new Error(`planning settings (--planner, --horizon, --iterations, --samples, --budget-ms) are fixed by the run being resumed; drop them, or start a new run with --out`);
@@ -54,11 +54,25 @@ export function registerTrain(program: Command): void {
       checkOut(out, flags);
       const run = settings(flags);
       const backend = await initBackend(flags.backend);
+      const choice = await costChoice(flags, sim);
+      const { extraCosts, warnings } = choice;
+      const weights = { ...choice.defaultWeights, ...choice.weights };
+      for (const line of warnings) console.error(line);
+      if (flags.resume && Object.keys(choice.weights).length > 0) {
+        throw new Error(`--resume continues a run with its own cost weights; a weight (--cost FILE=W, --weight) starts a new one (give --out instead of --resume; --cost FILE alone loads a plug-in it was trained with)`);
+      }
       const preset = { ...PRESETS[run.presetName], steps: run.steps };
       const bar = process.stderr.isTTY && !flags.json
         ? new cliProgress.SingleBar({ format: `train ${sim.name} {bar} {value}/{total} steps  loss {loss}`, stream: process.stderr }, cliProgress.Presets.shades_classic)
         : null;
       bar?.start(preset.steps, 0, { loss: '-' });
+      // Piped (no terminal): a plain progress line at every twentieth of the steps instead of the bar.
+      const every = Math.max(1, Math.round(preset.steps / 20));
+      const progress = (step: number, loss: number): void => {
+        if (bar) bar.update(step, { loss: loss.toFixed(3) });
+        else if (step % every === 0 || step === preset.steps) console.error(`train ${sim.name}: step ${step}/${preset.steps}, loss ${loss.toFixed(3)}`);
+      };
+      if (!bar) console.error(`train ${sim.name}: collecting ${preset.transitions} exploration ticks, then ${preset.steps} world-model steps, probes, critic, distillation`);
       const started = performance.now();
       let result;
       try {
@@ -71,8 +85,11 @@ export function registerTrain(program: Command): void {
           resume: flags.resume,
           withoutMemory: !flags.memory,
           scriptedShare: run.scriptedShare,
-          ...(Object.keys(planning).length > 0 ? { config: { planning } } : {}),
-          onStep: (step, report) => bar?.update(step, { loss: report.total.toFixed(3) }),
+          ...(extraCosts.length > 0 ? { extraCosts } : {}),
+          ...(Object.keys(planning).length > 0 || (Object.keys(weights).length > 0 && !flags.resume)
+            ? { config: { ...(Object.keys(planning).length > 0 ? { planning } : {}), ...(Object.keys(weights).length > 0 && !flags.resume ? { cost: { weights } } : {}) } }
+            : {}),
+          onStep: (step, report) => progress(step, report.total),
         });
       } finally {
         bar?.stop();
@@ -97,6 +114,7 @@ export function registerTrain(program: Command): void {
         criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
         goalCritic: result.goalCritic === null ? null : roundAll({ ...result.goalCritic }),
         distill: result.distill.map((r) => ({ ...r, loss: round(r.loss) })),
+        costWeights: result.agent.settings.weights,
         seconds: Math.round((performance.now() - started) / 100) / 10,
         phaseSeconds: result.phaseSeconds,
       };
@@ -116,6 +134,7 @@ export function registerTrain(program: Command): void {
       );
       console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
       console.log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(`intrinsic costs (weight u): ${Object.entries(summary.costWeights).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (summary.criticLoss !== null) console.log(`critic: TD error ${summary.criticLoss}`);
       if (summary.goalCritic) console.log(`goal critic: mean time to random goals ${summary.goalCritic.distance} ticks, one-tick excess ${summary.goalCritic.excess} (margin 0.05), λ ${summary.goalCritic.lambda}`);
       for (const r of summary.distill) {

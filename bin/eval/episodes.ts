@@ -2,7 +2,9 @@
 import { PLANNER_NAMES, type PlannerName } from '../../agent/actor/planners/registry.ts';
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { meterCosts } from '../../agent/cost/cost-meter.ts';
+import type { IntrinsicCost, SimWithCosts } from '../../agent/cost/index.ts';
 import { simCosts } from '../../agent/harness/costs.ts';
+import { loadCostFiles, loadSimFile } from '../../agent/harness/plugins.ts';
 import { AGENTS, preparePolicy, type AgentName } from '../../agent/harness/policies.ts';
 import { percentiles } from '../../agent/math/percentiles.ts';
 import { wilsonInterval } from '../../agent/math/wilson.ts';
@@ -51,6 +53,35 @@ export interface EpisodeTask {
   deterministic?: boolean;
   /** Planning settings over the checkpoint's (the row names the planner). */
   planning?: Partial<PlanningConfig>;
+  /** The sim file, when the sim is not a registered one (`sim` is then its name). */
+  simFile?: string;
+  /** Intrinsic-cost plug-in files, and cost weights over the checkpoint's or the sim's. */
+  costFiles?: string[];
+  weights?: Record<string, number>;
+  /** Weights for plug-ins the checkpoint does not weigh. */
+  defaultWeights?: Record<string, number>;
+}
+
+/** A task's sim and plug-in costs, loaded from their files once per thread (a worker is sent names and paths). */
+export interface TaskPlugins {
+  sim: SimWithCosts;
+  extraCosts: IntrinsicCost[];
+}
+
+const loaded = new Map<string, Promise<TaskPlugins>>();
+
+/** Loads what a task names: its sim (registered, or from its file) and its cost files; cached per thread. */
+export function taskPlugins(task: EpisodeTask): Promise<TaskPlugins> {
+  const key = JSON.stringify([task.sim, task.simFile ?? null, task.costFiles ?? []]);
+  let plugins = loaded.get(key);
+  if (!plugins) {
+    plugins = (async () => ({
+      sim: task.simFile ? await loadSimFile(task.simFile) : getSim(task.sim),
+      extraCosts: await loadCostFiles(task.costFiles ?? []),
+    }))();
+    loaded.set(key, plugins);
+  }
+  return plugins;
 }
 
 export interface EpisodeOutcome {
@@ -60,16 +91,24 @@ export interface EpisodeOutcome {
   decisionMs: number[];
   decisions: number;
   modelEvals: number;
+  /** Each loaded intrinsic cost's mean per tick over the episode. */
+  meanCost: Record<string, number>;
 }
 
-/** Runs one evaluation episode in this thread (the backend must be initialised). */
-export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
-  const sim = getSim(task.sim);
-  if (task.row.planner === 'oracle') return runOracleEpisode(task);
+/**
+ * Runs one evaluation episode in this thread (the backend must be initialised).
+ * @param plugins the task's sim and cost plug-ins (see taskPlugins); a registered sim without plug-ins needs none
+ */
+export function runEvalEpisode(task: EpisodeTask, plugins: TaskPlugins = { sim: getSim(task.sim), extraCosts: [] }): EpisodeOutcome {
+  const { sim, extraCosts } = plugins;
+  if (task.row.planner === 'oracle') return runOracleEpisode(task, plugins);
   const prepared = preparePolicy(sim, task.row.agent, {
     seed: task.seed,
     checkpoint: task.row.agent === 'random' || task.row.agent === 'scripted' ? undefined : task.checkpoint,
-    shippedCheckpoint: shippedCheckpoint(sim.name),
+    shippedCheckpoint: task.simFile ? undefined : shippedCheckpoint(sim.name),
+    extraCosts,
+    ...(task.weights ? { weights: task.weights } : {}),
+    ...(task.defaultWeights ? { defaultWeights: task.defaultWeights } : {}),
     ...(task.row.planner ? { planning: { ...task.planning, planner: task.row.planner as PlannerName, ...(task.deterministic ? { timeBudgetMs: 1e9 } : {}) } } : {}),
   });
   try {
@@ -82,6 +121,7 @@ export function runEvalEpisode(task: EpisodeTask): EpisodeOutcome {
       decisionMs: prepared.decisionMs(),
       decisions: planners.reduce((n, t) => n + t.decisions, 0),
       modelEvals: planners.reduce((n, t) => n + t.modelEvals, 0),
+      meanCost: prepared.meanCost(),
     };
   } finally {
     for (const agent of prepared.agents) agent.dispose();
@@ -97,6 +137,8 @@ export interface EvalRowResult {
   meanSteps: number;
   msPerDecision: { median: number; p95: number };
   modelEvalsPerDecision: number;
+  /** Each intrinsic cost's mean per tick over the row's ticks. */
+  meanCost: Record<string, number>;
 }
 
 export function summarizeRow(row: EvalRowSpec, outcomes: readonly EpisodeOutcome[]): EvalRowResult {
@@ -110,14 +152,21 @@ export function summarizeRow(row: EvalRowSpec, outcomes: readonly EpisodeOutcome
     meanSteps: outcomes.reduce((s, o) => s + o.steps, 0) / n,
     msPerDecision: percentiles(outcomes.flatMap((o) => o.decisionMs)),
     modelEvalsPerDecision: decisions > 0 ? outcomes.reduce((s, o) => s + o.modelEvals, 0) / decisions : 0,
+    meanCost: meanPerTick(outcomes),
   };
 }
 
-/** The oracle row: CEM through the true simulator with the sim's suggested costs. */
-function runOracleEpisode(task: EpisodeTask): EpisodeOutcome {
-  const sim = getSim(task.sim);
+/** Per-episode means pooled by ticks: the mean per tick over every tick of the outcomes. */
+function meanPerTick(outcomes: readonly EpisodeOutcome[]): Record<string, number> {
+  const ticks = outcomes.reduce((n, o) => n + o.steps, 0);
+  const names = [...new Set(outcomes.flatMap((o) => Object.keys(o.meanCost)))];
+  return Object.fromEntries(names.map((name) => [name, ticks > 0 ? outcomes.reduce((s, o) => s + (o.meanCost[name] ?? 0) * o.steps, 0) / ticks : 0]));
+}
+
+/** The oracle row: CEM through the true simulator with the sim's suggested costs (and the plug-ins, weighted as asked). */
+function runOracleEpisode(task: EpisodeTask, { sim, extraCosts }: TaskPlugins): EpisodeOutcome {
   const layout = new Env(sim).observationLayout;
-  const { costs, weights } = simCosts(sim, layout);
+  const { costs, weights } = simCosts(sim, layout, extraCosts, { ...task.defaultWeights, ...task.weights });
   const stats = { decisions: 0, simulatorSteps: 0 };
   const meter = meterCosts(oraclePolicy(costs, weights, stats), costs, layout);
   const result = runEpisodes({ sim, policy: meter.policy, episodes: 1, seed: task.seed });
@@ -128,5 +177,6 @@ function runOracleEpisode(task: EpisodeTask): EpisodeOutcome {
     decisionMs: meter.decisionMs,
     decisions: stats.decisions,
     modelEvals: stats.simulatorSteps,
+    meanCost: meter.means(),
   };
 }

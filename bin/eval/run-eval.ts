@@ -3,7 +3,7 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { deriveSeed } from '../../world/seeds.ts';
-import { runEvalEpisode, summarizeRow, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
+import { runEvalEpisode, summarizeRow, taskPlugins, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
 
 export interface EvalOptions {
   sim: string;
@@ -17,6 +17,13 @@ export interface EvalOptions {
   deterministic?: boolean;
   /** Planning settings over the checkpoint's (the row's planner aside). */
   planning?: Partial<PlanningConfig>;
+  /** The sim's file, when `sim` names a sim loaded from one. */
+  simFile?: string;
+  /** Intrinsic-cost plug-in files, and weights over the checkpoint's or the sim's. */
+  costFiles?: string[];
+  weights?: Record<string, number>;
+  /** Weights for plug-ins the checkpoint does not weigh. */
+  defaultWeights?: Record<string, number>;
   onEpisode?: () => void;
 }
 
@@ -29,24 +36,30 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.deterministic ? { deterministic: true } : {}),
       ...(options.planning && Object.keys(options.planning).length > 0 ? { planning: options.planning } : {}),
+      ...(options.simFile ? { simFile: options.simFile } : {}),
+      ...(options.costFiles && options.costFiles.length > 0 ? { costFiles: options.costFiles } : {}),
+      ...(options.weights && Object.keys(options.weights).length > 0 ? { weights: options.weights } : {}),
+      ...(options.defaultWeights && Object.keys(options.defaultWeights).length > 0 ? { defaultWeights: options.defaultWeights } : {}),
     })),
   );
   // Never more threads than episodes: each one starts a backend and loads the checkpoint.
   const workers = Math.min(options.workers ?? os.availableParallelism(), tasks.length);
   let outcomes: EpisodeOutcome[];
   if (workers === 0) {
-    outcomes = tasks.map((t) => {
-      const o = runEvalEpisode(t);
+    outcomes = [];
+    for (const t of tasks) {
+      outcomes.push(runEvalEpisode(t, await taskPlugins(t)));
       options.onEpisode?.();
-      return o;
-    });
+    }
   } else {
+    // Compiled, the worker is JavaScript; from source it needs tsx, by its full path (the user may run from a folder
+    // where 'tsx' does not resolve).
+    const source = import.meta.url.endsWith('.ts');
     const pool = new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
+      filename: new URL(source ? './worker.ts' : './worker.js', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
-      // tsx by its resolved path: the bare name would be looked up from the working folder, which may be anywhere.
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: source ? ['--import', import.meta.resolve('tsx')] : [],
     });
     const settled = await Promise.allSettled(
       tasks.map(async (t) => {

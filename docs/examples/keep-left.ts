@@ -1,6 +1,6 @@
-// An example intrinsic-cost plug-in: penalise being right of the arena's centre. Load it with `--cost docs/examples/keep-left.ts`.
+// An example intrinsic-cost plug-in: penalise being right of the arena's centre. Try: autonomy run reach --agent mode2 --cost docs/examples/keep-left.ts=2
 import * as tf from '@tensorflow/tfjs';
-import { defineIntrinsicCost } from '../../agent/cost/intrinsic.ts';
+import { defineIntrinsicCost } from 'autonomy';
 
 export default defineIntrinsicCost({
   name: 'keep-left',

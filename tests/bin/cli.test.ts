@@ -68,11 +68,13 @@ describe('autonomy CLI', () => {
     expect(rec.records.filter((r) => r.type === 'tick')).toHaveLength(200);
   });
 
-  it('list --json names every sim', async () => {
+  it('list --json names every sim with the features a cost can read, and every cost', async () => {
     const { code, stdout } = await autonomy('list', '--json');
     expect(code).toBe(0);
-    const names = (lastJson(stdout).sims as { name: string }[]).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['reach', 'two-rooms']));
+    const listed = lastJson(stdout) as { sims: { name: string; features: string[] }[]; costs: { name: string; sim: string }[] };
+    expect(listed.sims.map((s) => s.name)).toEqual(expect.arrayContaining(['reach', 'two-rooms']));
+    expect(listed.sims.find((s) => s.name === 'two-rooms')!.features).toEqual(expect.arrayContaining(['agent.x', 'goal.dx', 'ray.7', 'door.dx', 'grid']));
+    expect(listed.costs).toEqual(expect.arrayContaining([{ name: 'goal-distance', sim: 'built-in', description: expect.any(String) }, { name: 'pusher-to-contact', sim: 'push', description: expect.any(String) }]));
   });
 
   it.each([
@@ -81,7 +83,7 @@ describe('autonomy CLI', () => {
     [['run', 'reach', '--episodes', '2.5'], /expected a positive integer, got '2.5'/],
     [['run', 'reach', '--seed', 'abc'], /expected an integer seed/],
     [['run', 'reach', '--agent', 'foo'], /Allowed choices are random, scripted, mode1/],
-    [['run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-cost.ts'], /intrinsic cost 'broken-cost' returned NaN/],
+    [['run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-cost.ts'], /intrinsic cost 'broken-cost' \(tests\/fixtures\/nan-cost\.ts\) returned NaN/],
     [['run', 'reach', '--cost', 'missing.ts'], /cost file 'missing.ts' does not exist/],
     [['run', 'reach', '--agent', 'mode1', '--checkpoint', 'docs'], /'docs' is not a checkpoint folder/],
     [['run', 'reach', '--backend', 'gpu'], /unknown backend 'gpu'; choose one of auto, tensorflow, wasm, cpu/],

@@ -1,7 +1,7 @@
 // The planning flags: each is checked by the planning schema and becomes an override of the checkpoint's settings.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addPlanningOptions, checkSeedRange, planningOverrides, type PlanningFlags } from '../../bin/options.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, planningOverrides, type CostFlags, type PlanningFlags } from '../../bin/options.ts';
 
 function parse(...args: string[]): PlanningFlags {
   const command = addPlanningOptions(new Command().exitOverride().configureOutput({ writeErr: () => {} }));
@@ -27,6 +27,33 @@ describe('planning flags', () => {
     expect(() => parse('--iterations', '0')).toThrow(/--iterations: Too small/);
     expect(() => parse('--budget-ms', '-1')).toThrow(/--budget-ms: Too small/);
     expect(() => parse('--planner', 'annealing')).toThrow(/Allowed choices are gd, gd-hier, cem, mppi, random/);
+  });
+});
+
+function parseCosts(...args: string[]): CostFlags {
+  const command = addCostOptions(new Command().exitOverride().configureOutput({ writeErr: () => {} }));
+  command.parse(args, { from: 'user' });
+  return command.opts<CostFlags>();
+}
+
+describe('cost flags', () => {
+  it('--cost FILE leaves the weight to the checkpoint (else 1), FILE=W weighs W (0 measures only); both flags repeat', () => {
+    expect(parseCosts('--cost', './a.ts', '--cost', '../b=c/d.js=0', '--cost', 'e.ts=2.5', '--weight', 'energy=0.5', '--weight', 'goal-distance=0')).toEqual({
+      cost: [
+        { file: './a.ts' },
+        { file: '../b=c/d.js', weight: 0 },
+        { file: 'e.ts', weight: 2.5 },
+      ],
+      weight: [['energy', 0.5], ['goal-distance', 0]],
+    });
+    expect(parseCosts()).toEqual({ cost: [], weight: [] });
+  });
+
+  it('refuse a weight that is not a finite number ≥ 0, and --weight without NAME=', () => {
+    expect(() => parseCosts('--cost', 'a.ts=-1')).toThrow(/--cost: the weight of 'a\.ts' must be a finite number ≥ 0, got '-1'/);
+    expect(() => parseCosts('--cost', 'a.ts=heavy')).toThrow(/--cost: the weight of 'a\.ts' must be a finite number ≥ 0, got 'heavy'/);
+    expect(() => parseCosts('--weight', 'energy')).toThrow(/--weight: expected NAME=WEIGHT \(like goal-distance=2\), got 'energy'/);
+    expect(() => parseCosts('--weight', 'energy=Infinity')).toThrow(/--weight: the weight of 'energy' must be a finite number ≥ 0, got 'Infinity'/);
   });
 });
 

@@ -50,9 +50,9 @@ describe('run --record', () => {
     const file = path.join(dir, 'run.jsonl');
     expect((await autonomy('run', 'reach', '--episodes', '1', '--record', file)).code).toBe(0);
     const before = fs.readFileSync(file);
-    const failed = await autonomy('run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-cost.ts', '--record', file);
+    const failed = await autonomy('run', 'reach', '--agent', 'mode1', '--cost', 'tests/fixtures/nan-mid-run-cost.ts', '--record', file);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/intrinsic cost 'broken-cost' returned NaN/);
+    expect(failed.stderr).toMatch(/intrinsic cost 'broken-cost' \(tests\/fixtures\/nan-mid-run-cost\.ts\) returned NaN/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['run.jsonl']);
   });

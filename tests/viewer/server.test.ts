@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import * as tf from '@tensorflow/tfjs';
+import { defineIntrinsicCost } from '../../agent/cost/index.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { getSim } from '../../sims/index.ts';
 import { Env } from '../../world/env.ts';
@@ -180,6 +182,23 @@ describe('live sessions', () => {
     expect(stepped.frame.rays![0]).toHaveLength(16);
     expect(Object.keys(stepped.frame.costs ?? {}).sort()).toEqual(['energy', 'goal-distance']);
     await tab.close();
+  });
+});
+
+describe('a live session with a plug-in cost', () => {
+  it('draws the plug-in\'s bar with the sim\'s: its value is in every frame\'s costs', async () => {
+    await initBackend('cpu');
+    const low = defineIntrinsicCost({ name: 'stay-low', description: 'Height above the centre line.', reads: ['agent.y'], cost: ({ f }) => tf.relu(tf.neg(f['agent.y']!)) });
+    const viewer = await startViewer({ source: { kind: 'live', sim: getSim('reach'), agent: 'scripted', seed: 3, extraCosts: [low], weights: { 'stay-low': 2 } }, assets: assetFolder() });
+    try {
+      const tab = await connect(viewer.url);
+      // The first frame is the reset, before any action has a cost; the next ones carry every cost.
+      const priced = await tab.waitFor((m): m is Extract<typeof m, { type: 'frame' }> => m.type === 'frame' && m.frame.costs !== undefined);
+      expect(Object.keys(priced.frame.costs!).sort()).toEqual(['energy', 'goal-distance', 'stay-low']);
+      await tab.close();
+    } finally {
+      await viewer.close();
+    }
   });
 });
 

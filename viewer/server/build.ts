@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The viewer folder: page sources, Vite config and (after a build) dist/. */
-export const VIEWER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The viewer folder: page sources, Vite config and (after a build) dist/; from the compiled dist/viewer/server/, the source one. */
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const VIEWER_DIR = [path.resolve(HERE, '..'), path.resolve(HERE, '..', '..', '..', 'viewer')].find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? path.resolve(HERE, '..');
 export const DIST_DIR = path.join(VIEWER_DIR, 'dist');
 /** Written into dist/ after a build: the hash of the sources it was built from. */
 const STAMP = '.source-hash';

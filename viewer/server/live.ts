@@ -1,24 +1,30 @@
 // A live session: its own env and agent, stepped by a clock, streaming a frame per tick to one page.
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
+import type { IntrinsicCost, SimWithCosts } from '../../agent/cost/index.ts';
 import { preparePolicy, type AgentName, type PreparedPolicy } from '../../agent/harness/policies.ts';
-import { shippedCheckpoint } from '../../sims/index.ts';
+import { shippedCheckpoint, sims } from '../../sims/index.ts';
 import { Env, type Observation } from '../../world/env.ts';
 import { startEpisode, type EpisodePolicy } from '../../world/episodes.ts';
 import { deriveSeed } from '../../world/seeds.ts';
-import type { SimDefinition, WorldState } from '../../world/sim.ts';
+import type { WorldState } from '../../world/sim.ts';
 import type { ClientMessage } from '../protocol.ts';
 import { liveFrame } from './frames.ts';
 import { Clock, type Channel, type Session } from './session.ts';
 
 export interface LiveSource {
   kind: 'live';
-  sim: SimDefinition;
+  sim: SimWithCosts;
   agent: AgentName;
   checkpoint?: string;
   /** Seed of the first episode; episode i after it uses seed + i until a restart picks another. */
   seed: number;
   /** Planning settings over the checkpoint's. */
   planning?: Partial<PlanningConfig>;
+  /** Intrinsic-cost plug-ins, each shown with its bar, and weights over the checkpoint's. */
+  extraCosts?: IntrinsicCost[];
+  weights?: Readonly<Record<string, number>>;
+  /** Weights for plug-ins the checkpoint does not weigh. */
+  defaultWeights?: Readonly<Record<string, number>>;
 }
 
 export class LiveSession implements Session {
@@ -52,7 +58,16 @@ export class LiveSession implements Session {
   }
 
   private static prepareOptions(source: LiveSource): Parameters<typeof preparePolicy>[2] {
-    return { seed: source.seed, checkpoint: source.checkpoint, shippedCheckpoint: shippedCheckpoint(source.sim.name), ...(source.planning ? { planning: source.planning } : {}) };
+    return {
+      seed: source.seed,
+      checkpoint: source.checkpoint,
+      // A sim from a file has no shipped checkpoint.
+      shippedCheckpoint: source.sim === sims[source.sim.name] ? shippedCheckpoint(source.sim.name) : undefined,
+      ...(source.planning ? { planning: source.planning } : {}),
+      ...(source.extraCosts ? { extraCosts: source.extraCosts } : {}),
+      ...(source.weights ? { weights: source.weights } : {}),
+      ...(source.defaultWeights ? { defaultWeights: source.defaultWeights } : {}),
+    };
   }
 
   start(): void {

@@ -56,8 +56,8 @@ describe('runEvaluation', () => {
 });
 
 describe('summarizeRow', () => {
-  it("pools every episode's decision times into the median and 95th percentile, averages the rest per episode, and gives the success rate's interval", () => {
-    const outcome = (seed: number, success: boolean, steps: number, decisionMs: number[], decisions: number, modelEvals: number) => ({ seed, success, steps, decisionMs, decisions, modelEvals });
+  it("pools every episode's decision times into the median and 95th percentile, costs per tick, averages the rest per episode, and gives the success rate's interval", () => {
+    const outcome = (seed: number, success: boolean, steps: number, decisionMs: number[], decisions: number, modelEvals: number) => ({ seed, success, steps, decisionMs, decisions, modelEvals, meanCost: { energy: seed } });
     // 20 decision times 1 … 20 ms, split unevenly over the episodes and shuffled.
     const times = Array.from({ length: 20 }, (_, i) => 20 - ((i * 7) % 20));
     const row = summarizeRow({ agent: 'mode2', planner: 'gd' }, [
@@ -65,6 +65,6 @@ describe('summarizeRow', () => {
       outcome(2, false, 200, times.slice(3, 15), 12, 600),
       outcome(3, true, 70, times.slice(15), 5, 100),
     ]);
-    expect(row).toEqual({ agent: 'mode2', planner: 'gd', successRate: 2 / 3, successInterval: wilsonInterval(2, 3), meanSteps: 100, msPerDecision: { median: 11, p95: 20 }, modelEvalsPerDecision: 50 });
+    expect(row).toEqual({ agent: 'mode2', planner: 'gd', successRate: 2 / 3, successInterval: wilsonInterval(2, 3), meanSteps: 100, msPerDecision: { median: 11, p95: 20 }, modelEvalsPerDecision: 50, meanCost: { energy: (30 * 1 + 200 * 2 + 70 * 3) / 300 } });
   });
 });
