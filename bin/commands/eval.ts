@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
+import { readCheckpointManifest } from '../../agent/checkpoint.ts';
+import { PLANNER_NAMES, type PlannerName } from '../../agent/actor/planners/registry.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
 import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
 import { costChoice, shippedFor, simArgument } from '../plugins.ts';
@@ -38,7 +40,7 @@ export function registerEval(program: Command): void {
     .option('--checkpoint <dir>', 'trained agent (default: the one shipped for the sim)')
     .option('--episodes <n>', 'episodes per row', parsePositiveInt, 20)
     .option('--seed <n>', 'seed of the first episode; episode i uses seed + i', parseSeed, 1000)
-    .option('--only <rows>', 'rows to run, e.g. mode1,mode2:cem,scripted (mode2 alone: the default planner)')
+    .option('--only <rows>', 'rows to run, e.g. mode1,mode2:cem,scripted (mode2 alone: the checkpoint\'s planner)')
     .option('--workers <n>', 'worker threads (default: one per core; 0: this thread)', parseWorkers)
     .option('--deterministic', 'plan by iteration count only (no time budget), so results do not depend on load')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
@@ -49,8 +51,9 @@ export function registerEval(program: Command): void {
       checkSeedRange(flags.seed, flags.episodes);
       const { planner, ...planning } = planningOverrides(flags);
       if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
-      const rows = flags.only ? parseRows(flags.only, planner) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;
       const checkpoint = flags.checkpoint ?? shippedFor(sim);
+      // `mode2` alone plans as the checkpoint does, unless --planner says otherwise.
+      const rows = flags.only ? parseRows(flags.only, planner ?? checkpointPlanner(checkpoint)) : planner ? parseRows(`mode2:${planner}`) : DEFAULT_ROWS;
       const needsModel = rows.some((r) => r.agent !== 'random' && r.agent !== 'scripted');
       if (needsModel && !checkpoint) {
         throw new Error(`no checkpoint ships for '${sim.name}': give --checkpoint DIR (from \`autonomy train ${sim.name}\`) or --only random,scripted`);
@@ -97,4 +100,12 @@ export function registerEval(program: Command): void {
         ),
       );
     });
+}
+
+/** The planner a checkpoint's agent plans with, or undefined (no checkpoint, or none recorded). */
+function checkpointPlanner(checkpoint: string | undefined): PlannerName | undefined {
+  if (!checkpoint) return undefined;
+  const meta = readCheckpointManifest(checkpoint).meta as { config?: { planning?: { planner?: unknown } } };
+  const planner = meta.config?.planning?.planner;
+  return (PLANNER_NAMES as readonly unknown[]).includes(planner) ? (planner as PlannerName) : undefined;
 }

@@ -1,8 +1,10 @@
 // Evaluation: row parsing, row summaries, and a worker-pool run that gives exactly the serial run's results for the same seeds.
 import { wilsonInterval } from '../../../agent/math/wilson.ts';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../agent/tensor/backend.ts';
 import { trainRun } from '../../../agent/training/training-run.ts';
@@ -17,7 +19,7 @@ beforeAll(async () => {
   const small = {
     perception: { latent: 8, hidden: 32, branch: 16 },
     worldModel: { hidden: 32, expander: [32], probeHidden: 16, level2Hidden: 16, level2Latent: 4 },
-    planning: { candidates: 4, iterations: 2, horizon: 4 },
+    planning: { candidates: 4, iterations: 2, horizon: 4, planner: 'cem' as const },
   };
   const preset = { transitions: 1000, steps: 20, batch: 16, sequence: 9, evalTransitions: 400, probeSteps: 10, criticSteps: 5, goalCritic: { ticks: 1000, steps: 5, batch: 32 }, distill: { rounds: 1, episodes: 1, steps: 5, batch: 32 } };
   trainRun({ sim: getSim('reach'), preset, presetName: 'tiny', seed: 2, config: small, out: checkpoint, withoutMemory: true }).agent.dispose();
@@ -67,4 +69,12 @@ describe('summarizeRow', () => {
     ]);
     expect(row).toEqual({ agent: 'mode2', planner: 'gd', successRate: 2 / 3, successInterval: wilsonInterval(2, 3), meanSteps: 100, msPerDecision: { median: 11, p95: 20 }, modelEvalsPerDecision: 50, meanCost: { energy: (30 * 1 + 200 * 2 + 70 * 3) / 300 } });
   });
+});
+
+describe('the eval command', () => {
+  it("plans `mode2` alone with the checkpoint's planner", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/autonomy.js', 'eval', 'reach', '--checkpoint', checkpoint, '--only', 'mode2', '--episodes', '1', '--workers', '0', '--json']);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rows: { agent: string; planner: string }[] };
+    expect(result.rows).toMatchObject([{ agent: 'mode2', planner: 'cem' }]);
+  }, 120_000);
 });
