@@ -32,8 +32,8 @@ export const AgentConfigSchema = z.strictObject({
       goalCritic: z
         .strictObject({
           enabled: z.boolean().default(false).describe('Build the goal critic: a learned time to the goal that knows the layout (walls, doors).'),
-          weight: z.number().min(0).default(0).describe('Its weight in the planner\'s cost, per tick of the plan (0: trained and reported, not planned with).'),
-          at: z.enum(['every-step', 'end']).default('every-step').describe('Price it at every predicted state, or only at the plan\'s last one.'),
+          weight: z.number().min(0).default(0).describe('Its weight in the planner\'s cost (per priced state; 0: trained, not planned with).'),
+          at: z.enum(['every-step', 'end']).default('end').describe('Price it only at the plan\'s last state (a cost-to-go), or at every predicted state.'),
           maxProgress: z.number().gt(0).default(3).describe('The most its time to the goal can fall in one real tick; an imagined step that gains more is one the world would not allow.'),
           infeasibleWeight: z.number().min(0).default(50).describe('Cost of each tick gained beyond maxProgress in one imagined step, relative to weight (0: off).'),
           hidden: z.array(int(1, 4096)).min(1).default([64, 64]).describe('Hidden layer widths of its embedding.'),

@@ -49,7 +49,7 @@ const sim = defineSim({
     { name: 'energy', weight: 0.01 },
   ],
   // The straight line to the goal runs into the wall: plan with a learned time to the goal that goes through the door.
-  goalCritic: { weight: 0.03 },
+  goalCritic: { weight: 0.5 },
   scripted(scene) {
     const doorY = scene.meta.doorY!;
     return (state) => {

@@ -117,7 +117,7 @@ export interface SimDefinition {
   suggestedCosts: SuggestedCost[];
   /**
    * Asks `autonomy train` for the agent's goal critic (a learned time to the goal that knows walls and doors, from
-   * reward-free exploration) and Mode-2 to plan with it at this weight per tick of the plan.
+   * reward-free exploration) and Mode-2 to plan with it at this weight, as the cost-to-go of the plan's last state.
    */
   goalCritic?: { weight: number };
   /** A hand-written controller for this episode's scene: the baseline and the tests' driver. */
