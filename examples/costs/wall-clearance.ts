@@ -1,4 +1,4 @@
-// Keep clear of walls: the rangefinder's nearest hit should stay beyond 0.35 of its reach. Try: autonomy run two-rooms --agent mode2 --cost examples/costs/wall-clearance.ts=2
+// Keep clear of walls: the rangefinder's nearest hit should stay beyond 0.35 of its reach. Try: autonomy run two-rooms --agent mode2 --cost examples/costs/wall-clearance.ts=20
 import * as tf from '@tensorflow/tfjs';
 import { defineIntrinsicCost } from 'autonomy';
 

@@ -51,7 +51,7 @@ describe('example costs (examples/costs/)', () => {
 
   it('wall-clearance keeps the rangefinder\'s nearest hit farther away in two-rooms', async () => {
     const without = await episodes('examples/costs/wall-clearance.ts', 'two-rooms', 0, 2);
-    const withIt = await episodes('examples/costs/wall-clearance.ts', 'two-rooms', 2, 2);
+    const withIt = await episodes('examples/costs/wall-clearance.ts', 'two-rooms', 20, 2);
     expect(withIt.cost['wall-clearance']!).toBeLessThan(without.cost['wall-clearance']! / 2);
     expect(withIt.success).toBeGreaterThanOrEqual(without.success);
   });
