@@ -88,19 +88,27 @@ export function episodeContext(env: Env, scene: SceneSpec, episode: number, seed
 
 /** Runs the episodes to the end (or until `stop`), synchronously. */
 export function runEpisodes(options: RunOptions): RunResult {
-  const ticks = episodeTicks(options);
-  for (;;) {
-    const next = ticks.next();
-    if (next.done) return next.value;
-  }
+  return drainTicks(episodeTicks(options));
 }
 
 /**
  * Like runEpisodes, but lets the event loop run every `yieldMs` of work, so a signal handler (Ctrl-C) or a timer can
  * set what `stop` reads; the ticks and their order are the same.
  */
-export async function runEpisodesYielding(options: RunOptions, yieldMs = 20): Promise<RunResult> {
-  const ticks = episodeTicks(options);
+export function runEpisodesYielding(options: RunOptions, yieldMs = 20): Promise<RunResult> {
+  return drainTicksYielding(episodeTicks(options), yieldMs);
+}
+
+/** Runs a tick-by-tick runner to its end, synchronously. */
+export function drainTicks<T>(ticks: Generator<void, T, void>): T {
+  for (;;) {
+    const next = ticks.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Runs a tick-by-tick runner to its end, letting the event loop run every `yieldMs` of work. */
+export async function drainTicksYielding<T>(ticks: Generator<void, T, void>, yieldMs: number): Promise<T> {
   let last = performance.now();
   for (;;) {
     const next = ticks.next();

@@ -1,6 +1,6 @@
 // The vector episode runner: seeded episodes in N worlds in lockstep, one batched policy call per tick for all of them.
 import { ACTION_SIZE } from './env.ts';
-import { episodeContext, type EpisodeContext, type EpisodePolicy, type EpisodeResult, type PolicyFactory, type RunResult } from './episodes.ts';
+import { drainTicks, drainTicksYielding, episodeContext, type EpisodeContext, type EpisodePolicy, type EpisodeResult, type PolicyFactory, type RunResult } from './episodes.ts';
 import type { WorldState } from './sim.ts';
 import { VectorEnv, type VectorResetResult } from './vector-env.ts';
 
@@ -64,25 +64,12 @@ export interface VectorRunOptions {
 
 /** Runs the episodes in min(envs, episodes) worlds to the end (or until `stop`), synchronously; episodes in order. */
 export function runVectorEpisodes(options: VectorRunOptions): RunResult {
-  const ticks = vectorTicks(options);
-  for (;;) {
-    const next = ticks.next();
-    if (next.done) return next.value;
-  }
+  return drainTicks(vectorTicks(options));
 }
 
 /** Like runVectorEpisodes, but lets the event loop run every `yieldMs` of work (for Ctrl-C); the same ticks. */
-export async function runVectorEpisodesYielding(options: VectorRunOptions, yieldMs = 20): Promise<RunResult> {
-  const ticks = vectorTicks(options);
-  let last = performance.now();
-  for (;;) {
-    const next = ticks.next();
-    if (next.done) return next.value;
-    if (performance.now() - last >= yieldMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      last = performance.now();
-    }
-  }
+export function runVectorEpisodesYielding(options: VectorRunOptions, yieldMs = 20): Promise<RunResult> {
+  return drainTicksYielding(vectorTicks(options), yieldMs);
 }
 
 function* vectorTicks(options: VectorRunOptions): Generator<void, RunResult, void> {
