@@ -44,7 +44,7 @@ export class AgentBatch {
     if (!Number.isInteger(worlds) || worlds < 1) throw new RangeError(`AgentBatch needs a whole number of worlds ≥ 1; got ${worlds}`);
     this.lanes = new Array<Lane | null>(worlds).fill(null);
     this.size = agent.options.layout.size;
-    this.latent = agent.config.perception.latent;
+    this.latent = agent.perception.latent;
     this.k = agent.cost.names.length;
   }
 

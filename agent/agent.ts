@@ -63,18 +63,19 @@ export class Agent {
     const costs = loadCosts(options.suggestedCosts, this.config, options.extraCosts, options.simCosts);
     this.cost = new CostModule(costs, layout);
     this.perception = new PerceptionEncoder(layout, this.config.perception, rng.fork());
-    this.critic = new Critic(this.config.perception.latent, this.config.cost.criticHidden, rng.fork());
-    const policy = new Policy(this.config.perception.latent, this.config.actor.hidden, ACTION_SIZE, rng.fork());
+    const latent = this.perception.latent;
+    this.critic = new Critic(latent, this.config.cost.criticHidden, rng.fork());
+    const policy = new Policy(latent, this.config.actor.hidden, ACTION_SIZE, rng.fork());
     this.stm = new ShortTermMemory({
       capacity: this.config.memory.capacity,
       observationSize: layout.size,
-      stateSize: this.config.perception.latent,
+      stateSize: latent,
       actionSize: ACTION_SIZE,
       costNames: [...this.cost.names],
     });
     this.configurator = new Configurator(this.cost.names, options.suggestedCosts, this.config, layout);
     const wm = this.config.worldModel;
-    this.worldModel = wm.enabled ? createWorldModel(layout, this.config.perception.latent, ACTION_SIZE, wm, rng.fork()) : null;
+    this.worldModel = wm.enabled ? createWorldModel(layout, latent, ACTION_SIZE, wm, rng.fork(), this.config.perception.stateSlot) : null;
     // Forked last, so enabling it leaves every other module's initial weights as they were.
     const gc = this.config.cost.goalCritic;
     this.goalCritic = gc.enabled ? new GoalCritic(goalGeometry(layout).landmarks.length, gc.hidden, gc.embedding, rng.fork()) : null;
@@ -233,7 +234,7 @@ export class Agent {
    */
   recordTicks(rows: number, perceived: Float32Array, actions: Float32Array, states?: Float32Array, costs?: Float32Array): void {
     const size = this.options.layout.size;
-    const latent = this.config.perception.latent;
+    const latent = this.perception.latent;
     const k = this.cost.names.length;
     const s = states ?? this.perception.encodeRows(perceived, rows);
     const c = costs ?? this.cost.evaluateRows(perceived, actions, rows, this.options.layout);

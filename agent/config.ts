@@ -14,6 +14,10 @@ export const AgentConfigSchema = z.strictObject({
       latent: int(2, 1024).default(32).describe('Size of the representation s.'),
       hidden: int(1, 4096).default(128).describe('Width of the fusion layer.'),
       branch: int(1, 4096).default(64).describe('Width of the vector-feature and grid branches before fusion.'),
+      stateSlot: z
+        .boolean()
+        .default(false)
+        .describe('Append the vector features (all but the grid) to s unchanged: a state slot the world model predicts and the probe heads read exactly, for tasks that need precise poses (push).'),
     })
     .prefault({}),
   actor: z

@@ -5,9 +5,12 @@ import type { Rng } from '../../world/rng.ts';
 import { Mlp } from '../tensor/dense.ts';
 
 export interface EncoderOptions {
+  /** Size of the learned part of s. */
   latent: number;
   hidden: number;
   branch: number;
+  /** Append the vector features to s unchanged (see `slot`). */
+  stateSlot?: boolean;
 }
 
 /**
@@ -15,7 +18,10 @@ export interface EncoderOptions {
  * wasm backend has no convolution backprop kernels, and this encoder must train there.
  */
 export class PerceptionEncoder {
+  /** Size of s: the learned part, plus the state slot when there is one. */
   readonly latent: number;
+  /** Where s carries the vector features unchanged (the last columns), or null: s is all learned. */
+  readonly slot: { offset: number; size: number } | null;
   private readonly vectorSize: number;
   private readonly gridSize: number;
   private readonly vectorBranch: Mlp;
@@ -33,7 +39,8 @@ export class PerceptionEncoder {
     if (!grid || grid.name !== 'grid') throw new Error(`perception expects the 'grid' feature last in the observation; got '${grid?.name}'`);
     this.gridSize = grid.size;
     this.vectorSize = grid.offset;
-    this.latent = options.latent;
+    this.latent = options.latent + (options.stateSlot ? this.vectorSize : 0);
+    this.slot = options.stateSlot ? { offset: options.latent, size: this.vectorSize } : null;
     this.vectorBranch = new Mlp('perception/vector', [this.vectorSize, options.branch], rng, 'relu', 'relu');
     this.gridBranch = new Mlp('perception/grid', [this.gridSize, options.branch], rng, 'relu', 'relu');
     this.fusion = new Mlp('perception/fusion', [2 * options.branch, options.hidden, options.latent], rng, 'relu', 'linear');
@@ -45,7 +52,8 @@ export class PerceptionEncoder {
     const b = x.shape[0];
     const vector = tf.slice(x, [0, 0], [b, this.vectorSize]);
     const grid = tf.slice(x, [0, this.vectorSize], [b, this.gridSize]);
-    return tf.add(this.fusion.apply(tf.concat([this.vectorBranch.apply(vector), this.gridBranch.apply(grid)], 1)), this.skip.apply(vector));
+    const learned: tf.Tensor2D = tf.add(this.fusion.apply(tf.concat([this.vectorBranch.apply(vector), this.gridBranch.apply(grid)], 1)), this.skip.apply(vector));
+    return this.slot ? tf.concat([learned, vector], 1) : learned;
   }
 
   /** Inference-only encode with fused kernels. @param x [B, observationSize] @returns s [B, latent] */
@@ -53,7 +61,8 @@ export class PerceptionEncoder {
     const b = x.shape[0];
     const vector = tf.slice(x, [0, 0], [b, this.vectorSize]);
     const grid = tf.slice(x, [0, this.vectorSize], [b, this.gridSize]);
-    return tf.add(this.fusion.infer(tf.concat([this.vectorBranch.infer(vector), this.gridBranch.infer(grid)], 1)), this.skip.infer(vector));
+    const learned: tf.Tensor2D = tf.add(this.fusion.infer(tf.concat([this.vectorBranch.infer(vector), this.gridBranch.infer(grid)], 1)), this.skip.infer(vector));
+    return this.slot ? tf.concat([learned, vector], 1) : learned;
   }
 
   /** Plain-data encode of many observations, in chunks. @param observations [rows, observationSize] @returns [rows, latent] */

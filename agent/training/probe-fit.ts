@@ -23,7 +23,9 @@ export function fitProbes(encoder: PerceptionEncoder, model: HJepa, memory: Shor
   const x = new Float32Array(batch * d);
   const x2 = new Float32Array(batch * d2);
   const y = new Float32Array(batch * width);
-  const variables = [...model.probeNet.variables, ...model.probe2Net.variables];
+  // A state slot is read, not learned: only level 2's probe heads are fitted then.
+  const probeNet = model.probeNet;
+  const variables = [...(probeNet?.variables ?? []), ...model.probe2Net.variables];
   let loss = Number.NaN;
   // Step 2. Minibatch regression of the probe features from s and from s2.
   for (let step = 0; step < steps; step++) {
@@ -35,7 +37,7 @@ export function fitProbes(encoder: PerceptionEncoder, model: HJepa, memory: Shor
     }
     loss = tf.tidy(() => {
       const ys = tf.tensor2d(y, [batch, width]);
-      const level1 = (): tf.Scalar => tf.mean(tf.square(tf.sub(model.probeNet.apply(tf.tensor2d(x, [batch, d])), ys)));
+      const level1 = (): tf.Scalar => (probeNet ? tf.mean(tf.square(tf.sub(probeNet.apply(tf.tensor2d(x, [batch, d])), ys))) : tf.mean(tf.square(tf.sub(model.probe(tf.tensor2d(x, [batch, d])), ys))));
       const level2 = (): tf.Scalar => tf.mean(tf.square(tf.sub(model.probe2Net.apply(tf.tensor2d(x2, [batch, d2])), ys)));
       const losses: tf.Scalar[] = [];
       optimizer.minimize(() => {

@@ -21,10 +21,12 @@ export interface HJepaOptions {
   expander: number[];
   probeHidden: number;
   level2: { latent: number; steps: number; hidden: number };
+  /** s ends with the probe features themselves (the perception's state slot): the level-1 probe reads them, unlearned. */
+  stateSlot?: boolean;
 }
 
 /** The H-JEPA an agent config asks for (`worldModel.*`), over the perception encoder's latent. */
-export function createWorldModel(layout: FeatureLayout, latent: number, actionSize: number, wm: WorldModelConfig, rng: Rng): HJepa {
+export function createWorldModel(layout: FeatureLayout, latent: number, actionSize: number, wm: WorldModelConfig, rng: Rng, stateSlot = false): HJepa {
   return new HJepa(
     layout,
     {
@@ -35,6 +37,7 @@ export function createWorldModel(layout: FeatureLayout, latent: number, actionSi
       expander: wm.expander,
       probeHidden: wm.probeHidden,
       level2: { latent: wm.level2Latent, steps: wm.level2Steps, hidden: wm.level2Hidden },
+      stateSlot,
     },
     rng,
   );
@@ -61,8 +64,10 @@ export class HJepa implements WorldModel {
   readonly expander: Mlp;
   /** Inverse dynamics â = g(s, s'). */
   readonly inverse: Mlp;
-  /** Probe heads: named state features from s, trained with the encoder's gradient stopped. */
-  readonly probeNet: Mlp;
+  /** Probe heads: named state features from s, trained with the encoder's gradient stopped; null when s has a state slot. */
+  readonly probeNet: Mlp | null;
+  /** Column of s where the state slot (the probe features, in probeLayout order) starts, or null. */
+  readonly slotOffset: number | null;
   /** Level 2: s2 = Enc2(s). */
   readonly encoder2: Mlp;
   /** Level 2: ŝ2' = s2 + f2(s2, u), u the `steps` actions flattened. */
@@ -81,7 +86,9 @@ export class HJepa implements WorldModel {
     this.zEncoder = latentVariable > 0 ? new Mlp('world-model/z-encoder', [2 * latent, 32, latentVariable], rng, 'relu', 'tanh') : null;
     this.expander = new Mlp('world-model/expander', [latent, ...options.expander], rng, 'relu', 'linear');
     this.inverse = new Mlp('world-model/inverse', [2 * latent, 64, actionSize], rng, 'relu', 'tanh');
-    this.probeNet = new Mlp('world-model/probe', [latent, options.probeHidden, this.probeLayout.size], rng, 'relu', 'linear');
+    this.slotOffset = options.stateSlot ? latent - this.probeLayout.size : null;
+    if (this.slotOffset !== null && this.slotOffset < 0) throw new Error(`a state slot needs s (${latent}) to hold the ${this.probeLayout.size} probe features`);
+    this.probeNet = options.stateSlot ? null : new Mlp('world-model/probe', [latent, options.probeHidden, this.probeLayout.size], rng, 'relu', 'linear');
     this.encoder2 = new Mlp('world-model/encoder2', [latent, level2.hidden, level2.latent], rng, 'relu', 'linear');
     this.predictor2 = new Mlp('world-model/predictor2', [level2.latent + level2.steps * actionSize, level2.hidden, level2.latent], rng, 'relu', 'linear', 0.1);
     this.probe2Net = new Mlp('world-model/probe2', [level2.latent, options.probeHidden, this.probeLayout.size], rng, 'relu', 'linear');
@@ -109,7 +116,16 @@ export class HJepa implements WorldModel {
 
   /** @returns [B, probeLayout.size] */
   probe(s: tf.Tensor2D): tf.Tensor2D {
-    return this.probeNet.apply(s);
+    return this.probeNet ? this.probeNet.apply(s) : this.readSlot(s);
+  }
+
+  /** Inference-only probe with fused kernels. */
+  probeInfer(s: tf.Tensor2D): tf.Tensor2D {
+    return this.probeNet ? this.probeNet.infer(s) : this.readSlot(s);
+  }
+
+  private readSlot(s: tf.Tensor2D): tf.Tensor2D {
+    return tf.slice(s, [0, this.slotOffset!], [s.shape[0], this.probeLayout.size]);
   }
 
   encode2(s: tf.Tensor2D): tf.Tensor2D {
@@ -147,7 +163,7 @@ export class HJepa implements WorldModel {
    */
   planningView(withLevel2 = false): PlanningView {
     const step = residualMlpStep(this.predictor, this.latent, this.actionSize);
-    const probe = mlpHead(this.probeNet);
+    const probe = this.probeNet ? mlpHead(this.probeNet) : { apply: (s: tf.Tensor2D) => this.readSlot(s), dispose: () => undefined };
     const encode2 = withLevel2 ? mlpHead(this.encoder2) : null;
     return {
       unroll: step.unrollFrom,
@@ -162,7 +178,7 @@ export class HJepa implements WorldModel {
   }
 
   private get nets(): Mlp[] {
-    return [this.predictor, ...(this.zEncoder ? [this.zEncoder] : []), this.expander, this.inverse, this.probeNet, this.encoder2, this.predictor2, this.probe2Net];
+    return [this.predictor, ...(this.zEncoder ? [this.zEncoder] : []), this.expander, this.inverse, ...(this.probeNet ? [this.probeNet] : []), this.encoder2, this.predictor2, this.probe2Net];
   }
 
   get variables(): tf.Variable[] {
