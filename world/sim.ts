@@ -120,6 +120,12 @@ export interface SimDefinition {
    * reward-free exploration) and Mode-2 to plan with it at this weight, as the cost-to-go of the plan's last state.
    */
   goalCritic?: { weight: number };
+  /**
+   * Asks `autonomy train` for a world model whose state carries the vector features unchanged (a state slot, read
+   * exactly by the probe heads) and is trained to predict them over the rollout at this loss weight: for tasks whose
+   * costs need poses to a few pixels (push).
+   */
+  stateSlot?: { weight: number };
   /** A hand-written controller for this episode's scene: the baseline and the tests' driver. */
   scripted(scene: SceneSpec): ScriptedController;
 }

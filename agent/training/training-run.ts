@@ -125,7 +125,8 @@ const EXPLODED = 1e6;
 export function trainRun(options: TrainRunOptions): TrainRunResult {
   const { sim, preset, seed } = options;
   const layout = new Env(sim).observationLayout;
-  let weights = options.weights ?? DEFAULT_LOSS_WEIGHTS;
+  // A sim that needs exact poses asks for the state slot and its loss weight.
+  let weights: Readonly<LossWeights> = sim.stateSlot ? { state: sim.stateSlot.weight, ...(options.weights ?? DEFAULT_LOSS_WEIGHTS) } : (options.weights ?? DEFAULT_LOSS_WEIGHTS);
   let agent: Agent;
   let resumed: { training: TrainingMeta; tensors: Map<string, { shape: number[]; values: Float32Array }> } | null = null;
   let startStep = 0;
@@ -164,6 +165,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
       config: {
         ...options.config,
         seed,
+        ...(sim.stateSlot ? { perception: { ...options.config?.perception, stateSlot: true } } : {}),
         worldModel: { ...options.config?.worldModel, enabled: true },
         memory: { capacity: preset.transitions },
         // A sim whose layout needs more than a straight line asks for the goal critic and its planning weight.
@@ -218,7 +220,7 @@ export function trainRun(options: TrainRunOptions): TrainRunResult {
     if ((step + 1) % 50 === 0 || step + 1 === preset.steps) metrics.push(JSON.stringify({ step: step + 1, ...report }));
     if ((step + 1) % every === 0 && step + 1 < preset.steps) {
       const ev = evaluateWorldModel(agent.perception, model, held.memory, layout, positionScale, new Rng(deriveSeed(seed, 'world-model-evidence')), 128);
-      metrics.push(JSON.stringify({ step: step + 1, effectiveRank: ev.effectiveRank, minStd: ev.minStd, probeR2: ev.probeR2, predError: ev.predError }));
+      metrics.push(JSON.stringify({ step: step + 1, effectiveRank: ev.effectiveRank, minStd: ev.minStd, probeR2: ev.probeR2, predError: ev.predError, ...(ev.blockError ? { blockError: ev.blockError } : {}) }));
       save(step + 1, false);
       lastSaved = step + 1;
     }

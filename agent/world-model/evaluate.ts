@@ -10,6 +10,9 @@ import { timeMajor } from './trainer.ts';
 
 export const HORIZONS = [1, 4, 16] as const;
 type ByHorizon = Record<`h${(typeof HORIZONS)[number]}`, number>;
+/** Horizons of the block-pose evidence (push): the current state's read-out, a short and a long rollout. */
+export const BLOCK_HORIZONS = [0, 8, 32] as const;
+type ByBlockHorizon = Record<`h${(typeof BLOCK_HORIZONS)[number]}`, { px: number; deg: number }>;
 
 export interface WorldModelEvidence {
   /** Effective rank of the covariance of s over held-out states (1 = collapsed to a line). */
@@ -25,6 +28,8 @@ export interface WorldModelEvidence {
   /** Mean squared error in representation space after h predicted steps. */
   latentError: ByHorizon;
   copyLastLatentError: ByHorizon;
+  /** Where the observation has a block: mean error of its probed position (pixels) and angle (degrees) after h predicted steps. */
+  blockError?: ByBlockHorizon;
 }
 
 /** Ground-truth features the linear probe must recover: the agent's position and, where present, the block's pose. */
@@ -65,7 +70,8 @@ export function evaluateWorldModel(
   const r2 = rSquared(applyLinearProbe(probe, S.subarray(half * d), rows - half), y.subarray(half * names.length), rows - half, names.length);
 
   // Step 3. Open-loop prediction with the true actions and z = 0, against copying the last state.
-  const H = HORIZONS.at(-1)!;
+  const hasBlock = ['block.dx', 'block.dy', 'block.cos', 'block.sin'].every((n) => model.probeLayout.names.includes(n));
+  const H = hasBlock ? BLOCK_HORIZONS.at(-1)! : HORIZONS.at(-1)!;
   const batch = memory.sample(H + 1, windows, rng);
   const x = timeMajor(batch.observations, windows, H + 1, obsSize);
   const a = timeMajor(batch.actions, windows, H + 1, model.actionSize);
@@ -77,7 +83,7 @@ export function evaluateWorldModel(
   const result = tf.tidy(() => {
     const sAt = (k: number): tf.Tensor2D => tf.tensor2d(sTrue.subarray(k * windows * d, (k + 1) * windows * d), [windows, d]);
     const positionError = (s: tf.Tensor2D, k: number): number => {
-      const p = model.probeNet.infer(s).dataSync();
+      const p = model.probeInfer(s).dataSync();
       const width = model.probeLayout.size;
       let sum = 0;
       for (let i = 0; i < windows; i++) {
@@ -86,6 +92,23 @@ export function evaluateWorldModel(
       }
       return (sum / windows) * positionScale;
     };
+    // The block's position is the probed agent position plus the probed offset to the block.
+    const blockError = (s: tf.Tensor2D, k: number): { px: number; deg: number } => {
+      const p = model.probeInfer(s).dataSync();
+      const width = model.probeLayout.size;
+      const [bx, by, bc, bs] = ['block.dx', 'block.dy', 'block.cos', 'block.sin'].map((n) => model.probeLayout.slice(n).offset) as [number, number, number, number];
+      const [tx, ty, tc, ts] = ['block.dx', 'block.dy', 'block.cos', 'block.sin'].map((n) => layout.slice(n).offset) as [number, number, number, number];
+      let pixels = 0;
+      let radians = 0;
+      for (let i = 0; i < windows; i++) {
+        const truth = (k * windows + i) * obsSize;
+        const row = i * width;
+        pixels += Math.hypot(p[row + px]! + p[row + bx]! - x[truth + ox]! - x[truth + tx]!, p[row + py]! + p[row + by]! - x[truth + oy]! - x[truth + ty]!);
+        const turn = Math.atan2(p[row + bs]!, p[row + bc]!) - Math.atan2(x[truth + ts]!, x[truth + tc]!);
+        radians += Math.abs(Math.atan2(Math.sin(turn), Math.cos(turn)));
+      }
+      return { px: (pixels / windows) * positionScale, deg: ((radians / windows) * 180) / Math.PI };
+    };
     const latentError = (s: tf.Tensor2D, k: number): number => tf.mean(tf.square(tf.sub(s, sAt(k)))).dataSync()[0]!;
     const s0 = sAt(0);
     let s = s0;
@@ -93,8 +116,11 @@ export function evaluateWorldModel(
     const copy: Record<string, number> = {};
     const lat: Record<string, number> = {};
     const copyLat: Record<string, number> = {};
+    const block: Record<string, { px: number; deg: number }> = {};
+    if (hasBlock) block.h0 = blockError(s0, 0);
     for (let k = 1; k <= H; k++) {
       s = model.nextInfer(s, tf.tensor2d(a.subarray((k - 1) * windows * 2, k * windows * 2), [windows, 2]));
+      if (hasBlock && (BLOCK_HORIZONS as readonly number[]).includes(k)) block[`h${k}`] = blockError(s, k);
       if ((HORIZONS as readonly number[]).includes(k)) {
         pred[`h${k}`] = positionError(s, k);
         copy[`h${k}`] = positionError(s0, k);
@@ -102,7 +128,7 @@ export function evaluateWorldModel(
         copyLat[`h${k}`] = latentError(s0, k);
       }
     }
-    return { pred, copy, lat, copyLat };
+    return { pred, copy, lat, copyLat, block };
   });
   return {
     effectiveRank: rank,
@@ -112,5 +138,6 @@ export function evaluateWorldModel(
     copyLastError: result.copy as ByHorizon,
     latentError: result.lat as ByHorizon,
     copyLastLatentError: result.copyLat as ByHorizon,
+    ...(hasBlock ? { blockError: result.block as ByBlockHorizon } : {}),
   };
 }

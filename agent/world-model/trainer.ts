@@ -22,6 +22,12 @@ export interface LossWeights {
   latentVariable: number;
   /** Level 2: prediction, variance and covariance share λ, μ, ν scaled by this. */
   level2: number;
+  /**
+   * State head: the probe heads decode the observation features from s and from every predicted ŝ of the rollout,
+   * with the gradient flowing into the encoder and the predictor, so the latent carries those features precisely.
+   * Absent or 0 (the default) keeps the probes pure read-outs.
+   */
+  state?: number;
 }
 
 export const DEFAULT_LOSS_WEIGHTS: Readonly<LossWeights> = Object.freeze({
@@ -34,7 +40,8 @@ export const DEFAULT_LOSS_WEIGHTS: Readonly<LossWeights> = Object.freeze({
   level2: 0.5,
 });
 
-export type LossReport = Record<'total' | 'prediction' | 'variance' | 'covariance' | 'inverse' | 'smoothness' | 'latentVariable' | 'level2' | 'probe' | 'probe2', number>;
+/** Every loss term of a step; `state` only when the state head is on. */
+export type LossReport = Record<'total' | 'prediction' | 'variance' | 'covariance' | 'inverse' | 'smoothness' | 'latentVariable' | 'level2' | 'probe' | 'probe2', number> & { state?: number };
 
 /** Identity forward, zero gradient: the probe heads learn from s without shaping it. */
 const stopGradient = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -104,12 +111,18 @@ export class WorldModelTrainer {
       }
       let predicted = at(0);
       const errors: tf.Tensor[] = [];
+      const rollout: tf.Tensor2D[] = [];
       for (let k = 0; k < steps; k++) {
         const z = zAll ? tf.slice(zAll, [k * n, 0], [n, model.latentVariable]) : undefined;
         predicted = model.next(predicted, action(k), z);
+        rollout.push(predicted);
         errors.push(tf.mean(tf.square(tf.sub(predicted, at(k + 1)))));
       }
       const prediction = scalar(tf.div(tf.addN(errors), steps));
+      const targets = tf.slice(X, [0, 0], [len * n, probeSize]);
+      // The state head: features decoded from s_0 and from every predicted state, the gradient reaching encoder and predictor.
+      const stateWeight = weights.state ?? 0;
+      const state = stateWeight > 0 ? scalar(tf.mean(tf.square(tf.sub(model.probe(tf.concat([at(0), ...rollout], 0)), targets)))) : null;
 
       // Step 3. VICReg variance and covariance on the expanded embeddings of every state.
       const H = model.expander.apply(S);
@@ -146,8 +159,7 @@ export class WorldModelTrainer {
       }
 
       // Step 6. Probe heads regress the named features from s, with the gradient into s stopped.
-      const targets = tf.slice(X, [0, 0], [len * n, probeSize]);
-      const probe = scalar(tf.mean(tf.square(tf.sub(model.probe(stopGradient(S)), targets))));
+      const probe = model.probeNet ? scalar(tf.mean(tf.square(tf.sub(model.probe(stopGradient(S)), targets)))) : tf.scalar(0);
 
       const total = scalar(
         tf.addN([
@@ -160,9 +172,10 @@ export class WorldModelTrainer {
           tf.mul(level2, weights.level2),
           probe,
           probe2,
+          ...(state ? [tf.mul(state, stateWeight)] : []),
         ]),
       );
-      Object.assign(parts, { prediction, variance, covariance, inverse, smoothness, latentVariable: zPenalty, level2, probe, probe2 });
+      Object.assign(parts, { prediction, variance, covariance, inverse, smoothness, latentVariable: zPenalty, level2, probe, probe2, ...(state ? { state } : {}) });
       for (const p of Object.values(parts)) tf.keep(p);
       return total;
     };

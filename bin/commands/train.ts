@@ -109,6 +109,7 @@ export function registerTrain(program: Command): void {
         copyLastError: roundAll(evidence.copyLastError),
         latentError: roundAll(evidence.latentError),
         copyLastLatentError: roundAll(evidence.copyLastLatentError),
+        ...(evidence.blockError ? { blockError: Object.fromEntries(Object.entries(evidence.blockError).map(([h, e]) => [h, roundAll(e)])) } : {}),
         transitionsPerSecond: Math.round(result.transitionsPerSecond),
         probeLoss: result.probeLoss === null ? null : round(result.probeLoss),
         criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
@@ -132,6 +133,9 @@ export function registerTrain(program: Command): void {
           Object.keys(summary.predError).map((h) => [h, summary.predError[h]!, summary.copyLastError[h]!, summary.latentError[h]!, summary.copyLastLatentError[h]!]),
         ),
       );
+      if (summary.blockError) {
+        console.log(formatTable(['horizon', 'block position error (px)', 'block angle error (°)'], Object.entries(summary.blockError).map(([h, e]) => [h, e.px!, e.deg!])));
+      }
       console.log(`training throughput: ${summary.transitionsPerSecond} transitions/s`);
       console.log(`phases (s): ${Object.entries(summary.phaseSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       console.log(`intrinsic costs (weight u): ${Object.entries(summary.costWeights).map(([k, v]) => `${k} ${v}`).join(', ')}`);

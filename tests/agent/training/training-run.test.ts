@@ -83,6 +83,35 @@ describe('trainRun', () => {
     plain.agent.dispose();
   });
 
+  it('gives a sim that asks for it a state slot: exact features in s, predicted under the state loss, and the block evidence', () => {
+    const out = path.join(dir, 'state-slot');
+    const sim = getSim('push');
+    const layout = new Env(sim).observationLayout;
+    const states: number[] = [];
+    const result = trainRun({ sim, preset: { ...tiny, steps: 30, distill: { ...tiny.distill, rounds: 0 } }, presetName: 'tiny', seed: 1, config: small, out, onStep: (_, r) => states.push(r.state!) });
+    const { agent } = result;
+    expect(agent.config.perception.stateSlot).toBe(true);
+    expect(agent.hjepa.probeNet).toBeNull();
+    // s ends with the observation's vector features, which the level-1 probe reads back exactly.
+    const observation = new Env(sim).reset({ seed: 5 }).observations[0]!;
+    const probed = (a: typeof agent): number[] => tf.tidy(() => Array.from(a.hjepa.probe(a.perception.inferBatch(tf.tensor2d(observation, [1, layout.size]))).dataSync()));
+    expect(probed(agent)).toEqual(Array.from(observation.subarray(0, agent.hjepa.probeLayout.size)));
+    const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+    expect(mean(states.slice(-5))).toBeLessThan(mean(states.slice(0, 5)));
+    expect(Object.keys(result.evidence.blockError!)).toEqual(['h0', 'h8', 'h32']);
+    expect(result.evidence.blockError!.h0).toEqual({ px: expect.closeTo(0, 3), deg: expect.closeTo(0, 3) });
+    expect(result.evidence.blockError!.h32.px).toBeGreaterThan(0);
+    const reloaded = loadAgent(out, { layout, suggestedCosts: sim.suggestedCosts, simCosts: sim.costs }, sim.name);
+    expect(probed(reloaded)).toEqual(probed(agent));
+    reloaded.dispose();
+    agent.dispose();
+    // A sim without one keeps learned probe heads and reports no block.
+    const plain = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 5, distill: { ...tiny.distill, rounds: 0 } }, presetName: 'tiny', seed: 1, config: small });
+    expect(plain.agent.hjepa.probeNet).not.toBeNull();
+    expect(plain.evidence.blockError).toBeUndefined();
+    plain.agent.dispose();
+  });
+
   it('stops on a NaN loss with a message and leaves the last good checkpoint intact', () => {
     const out = path.join(dir, 'nan');
     const ok = trainRun({ sim: getSim('reach'), preset: { ...tiny, steps: 10 }, presetName: 'tiny', seed: 1, config: small, out });
