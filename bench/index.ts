@@ -51,7 +51,7 @@ console.log(
   ),
 );
 
-for (const simName of ['reach', 'two-rooms']) {
+for (const simName of ['reach', 'two-rooms', 'push']) {
   console.log(`\nDecisions in ${simName} with the shipped checkpoint (Mode-2: ≤ 20 iterations cold, ≤ 4 warm-started, no time budget; Mode-1 is the baseline)`);
   const decisions = benchDecisions(simName);
   if (!decisions) console.log(`no checkpoint ships for ${simName}: run the command in docs/planning.md first`);

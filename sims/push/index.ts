@@ -49,6 +49,8 @@ const sim: SimWithCosts = {
     { name: 'energy', weight: 0.001 },
   ],
   costs: [pusherToContact],
+  // The costs need the block's pose to a few pixels: s carries the features themselves, predicted over the rollout.
+  stateSlot: { weight: 1000 },
   scripted: () => scriptedPush(sim),
 };
 
