@@ -8,6 +8,7 @@ import { registerView } from './commands/view.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerQueue } from './commands/queue.ts';
+import { registerSweep } from './commands/sweep.ts';
 import { scrubAll } from './queue/url.ts';
 
 const program = new Command()
@@ -40,6 +41,7 @@ registerView(program);
 registerTrain(program);
 registerAblate(program);
 registerEval(program);
+registerSweep(program);
 registerWorker(program);
 registerQueue(program);
 
