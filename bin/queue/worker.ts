@@ -109,7 +109,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     concurrency: options.concurrency,
     lockDuration: stallMs,
     stalledInterval: stallMs,
-    maxStalledCount: 2,
+    // A job whose worker dies is taken over once; if that worker dies too, the job fails (it may be what kills them).
+    maxStalledCount: 1,
     autorun: false,
   });
   // Connection errors are reported by the connection itself; the rest are worth a line.
