@@ -55,27 +55,55 @@ function comparable(json: { cells: Record<string, unknown>[] }): unknown {
 }
 
 describe.skipIf(SKIP)('faults the queue survives', () => {
-  it('a worker SIGKILLed mid-job: another worker takes its job over and every episode is counted exactly once', async () => {
+  it('workers stopped mid-job never lose it: Ctrl-C finishes it, Ctrl-C twice returns it, and after a SIGKILL another worker takes it over; every episode counts once', async () => {
     const server = await redis();
-    const first = await worker(server.url, ['--stall-timeout', '2']);
     const args = ['eval', 'reach', '--only', 'mode2:cem', '--episodes', '3', '--deterministic', '--json'];
     const queued = start([...args, '--queue', server.url]);
     children.push(queued);
-    await first.waitFor(/start (eval-\w+)/);
-    const killed = /start (eval-\w+)/.exec(first.output())![1]!;
-    first.process.kill('SIGKILL');
-    await first.exited;
-    const second = await worker(server.url, ['--stall-timeout', '2']);
+    const started = (w: Child): string[] => [...w.output().matchAll(/start (eval-\w+)/g)].map((m) => m[1]!);
+
+    // Ctrl-C: the job under way finishes, and the worker takes no other.
+    const finishing = await worker(server.url, ['--stall-timeout', '2']);
+    await finishing.waitFor(/start eval-/);
+    finishing.process.kill('SIGINT');
+    expect(await finishing.exited).toBe(0);
+    expect(finishing.output()).toContain('stopping: finishing 1 job under way, taking no more (Ctrl-C again returns them to the queue)');
+    expect(started(finishing)).toHaveLength(1);
+    expect(finishing.output()).toContain(`done  ${started(finishing)[0]}`);
+
+    // Ctrl-C twice: the job under way goes back to the queue, unfinished.
+    const returning = await worker(server.url, ['--stall-timeout', '2']);
+    await returning.waitFor(/start eval-/);
+    returning.process.kill('SIGINT');
+    await returning.waitFor(/stopping: finishing/);
+    returning.process.kill('SIGINT');
+    expect(await returning.exited).toBe(0);
+    const returned = started(returning)[0]!;
+    expect(returning.output()).toContain(`returned ${returned} to the queue`);
+    expect(returning.output()).not.toContain(`done  ${returned}`);
+
+    // SIGKILL: the job's lock runs out, and the next worker takes it over.
+    const killed = await worker(server.url, ['--stall-timeout', '2']);
+    await killed.waitFor(/start eval-/);
+    const lost = started(killed)[0]!;
+    killed.process.kill('SIGKILL');
+    await killed.exited;
+    const last = await worker(server.url, ['--stall-timeout', '2']);
     expect(await queued.exited).toBe(0);
-    // The job the killed worker had started was run again, to the end, by the other worker.
-    expect(second.output()).toContain(`start ${killed}`);
-    expect(first.output()).not.toContain(`done  ${killed}`);
+    expect(started(last)).toContain(lost);
+    // Every episode finished exactly once, on the first worker or the last.
+    const done = (w: Child): string[] => [...w.output().matchAll(/done {2}(eval-\w+)/g)].map((m) => m[1]!);
+    const finished = [...done(finishing), ...done(last)];
+    expect(finished).toHaveLength(3);
+    expect(new Set(finished).size).toBe(3);
+    expect(finished).toEqual(expect.arrayContaining([returned, lost]));
+
     const local = await autonomy([...args, '--workers', '0']);
     const result = JSON.parse(queued.output().trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!) as EvalJson;
     expect(withoutTimings(result.rows)).toEqual(withoutTimings(lastJson<EvalJson>(local).rows));
     expect(queued.output()).toMatch(/eval reach: 3\/3 episodes/);
     expect(queued.output()).not.toMatch(/[4-9]\/3 episodes/);
-  }, 120_000);
+  }, 180_000);
 
   it('Redis restarted mid-sweep (append-only persistence): the sweep completes with the same results as here', async () => {
     const server = await redis({ appendonly: true });
