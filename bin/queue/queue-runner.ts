@@ -127,9 +127,13 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
       }
     } else noWorkerSince = null;
   };
-  let polling: Promise<void> = Promise.resolve();
+  // One look at a time: a slow one (many jobs, a distant Redis) delays the next rather than piling up behind it.
+  let polling: Promise<void> | null = null;
   const timer = setInterval(() => {
-    polling = polling.then(() => (closed ? undefined : poll())).catch(() => {});
+    if (closed || polling) return;
+    polling = poll()
+      .catch(() => {})
+      .finally(() => (polling = null));
   }, options.pollMs ?? 1000);
 
   const runner: QueueRunner = {
