@@ -64,7 +64,10 @@ export function registerEval(program: Command): void {
       for (const line of warnings) console.error(line);
       const queue = await queueRunner(flags);
       const total = rows.length * flags.episodes;
-      if (queue) console.error(`eval ${sim.name}: ${total} episodes as jobs on ${queue.display} (${(await queue.runner.workers()) ?? 'an unknown number of'} workers connected)`);
+      if (queue) {
+        const workers = await queue.runner.workers();
+        console.error(`eval ${sim.name}: ${total} episodes as jobs on ${queue.display} (${workers === null ? 'an unknown number of workers' : `${workers} worker${workers === 1 ? '' : 's'}`} connected)`);
+      }
       const bar = progress(`eval ${sim.name}`, total, 'episodes', { quiet: flags.json && !queue, lines: queue !== undefined });
       let results;
       try {
