@@ -77,7 +77,7 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
    * Looks at a pending job and settles it when it has finished; re-adds it when Redis no longer has it. A job that
    * failed in an earlier run of the same jobs (before this runner started) is retried once.
    */
-  const check = async (id: string): Promise<void> => {
+  const look = async (id: string): Promise<void> => {
     const p = pending.get(id);
     if (!p || p.settled) return;
     const state = await queue.getJobState(id);
@@ -100,6 +100,19 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
       lostNote = true;
       await add(id, p.data);
     }
+  };
+
+  /** Looks of one job run one after another (an event, a poll and a submit may ask at once), so a retry is decided once. */
+  const looking = new Map<string, Promise<void>>();
+  const check = (id: string): Promise<void> => {
+    const next = (looking.get(id) ?? Promise.resolve()).then(() => look(id));
+    const tracked = next
+      .catch(() => {})
+      .finally(() => {
+        if (looking.get(id) === tracked) looking.delete(id);
+      });
+    looking.set(id, tracked);
+    return next;
   };
 
   events.on('completed', ({ jobId: id }) => void check(id).catch(() => {}));
