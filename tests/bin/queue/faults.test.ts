@@ -166,6 +166,11 @@ describe.skipIf(SKIP)('faults the queue survives', () => {
     expect(stored?.attemptsMade).toBe(1);
     expect(await stored?.getState()).toBe('failed');
     await queue.close();
+
+    // `queue clean` removes the failed jobs (the finished ones were removed by the commands that collected them).
+    const clean = await autonomy(['queue', 'clean', server.url]);
+    expect(clean.stdout.trim()).toBe(`removed 0 done and 3 failed jobs from redis://127.0.0.1:${server.port}`);
+    expect(lastJson<{ counts: { failed: number; done: number } }>(await autonomy(['queue', 'status', server.url, '--json'])).counts).toMatchObject({ failed: 0, done: 0 });
   }, 120_000);
 
   it('a worker of another package version refuses the job with a clear message, returns it to the queue, and stops', async () => {
