@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { PACKAGE_VERSION } from '../jobs/package.ts';
 import { artifactsFolder } from '../queue/cli.ts';
+import type { QueueWorker } from '../queue/worker.ts';
 import { parseQueueUrl, scrubAll } from '../queue/url.ts';
 import { parsePositiveInt } from '../options.ts';
 
@@ -33,12 +34,17 @@ export function registerWorker(program: Command): void {
       const artifacts = flags.artifacts !== undefined ? artifactsFolder(flags.artifacts) : undefined;
       const concurrency = flags.concurrency ?? os.availableParallelism();
       const log = (line: string): void => console.log(`autonomy worker: ${scrubAll(line)}`);
-      const { startQueueWorker } = await import('../queue/worker.ts');
-      const worker = await startQueueWorker({ target, concurrency, ...(artifacts ? { artifacts } : {}), stallSeconds: flags.stallTimeout, log });
-      log(`${worker.name} (autonomy ${PACKAGE_VERSION}) takes jobs from ${target.display}, ${concurrency} at a time${artifacts ? `, shared folder ${artifacts}` : ''}; Ctrl-C finishes the jobs under way and stops, twice returns them to the queue`);
+      // The signals are ours before the first job can start: a Ctrl-C never finds the default handler (which would
+      // end the process at once and leave its job to the stall timeout).
+      let worker: QueueWorker | null = null;
       let interrupts = 0;
+      let early = false;
       const onInterrupt = (): void => {
         interrupts++;
+        if (!worker) {
+          early = true;
+          return;
+        }
         if (interrupts === 1 && worker.active() > 0) {
           log(`stopping: finishing ${worker.active()} job${worker.active() === 1 ? '' : 's'} under way, taking no more (Ctrl-C again returns them to the queue)`);
           void worker.stop('finish');
@@ -50,11 +56,22 @@ export function registerWorker(program: Command): void {
       // SIGTERM (a service manager, a shutdown) returns the jobs at once rather than keep the machine waiting.
       const onTerminate = (): void => {
         interrupts = 2;
+        if (!worker) {
+          early = true;
+          return;
+        }
         if (worker.active() > 0) log(`stopping (SIGTERM): returning ${worker.active()} job${worker.active() === 1 ? '' : 's'} under way to the queue`);
         void worker.stop('return');
       };
       process.on('SIGINT', onInterrupt);
       process.on('SIGTERM', onTerminate);
+      const { startQueueWorker } = await import('../queue/worker.ts');
+      worker = await startQueueWorker({ target, concurrency, ...(artifacts ? { artifacts } : {}), stallSeconds: flags.stallTimeout, log });
+      if (early) void worker.stop('return');
+      else {
+        log(`${worker.name} (autonomy ${PACKAGE_VERSION}) takes jobs from ${target.display}, ${concurrency} at a time${artifacts ? `, shared folder ${artifacts}` : ''}; Ctrl-C finishes the jobs under way and stops, twice returns them to the queue`);
+        worker.run();
+      }
       const code = await worker.done;
       process.off('SIGINT', onInterrupt);
       process.off('SIGTERM', onTerminate);

@@ -23,6 +23,8 @@ export interface QueueWorkerOptions {
 export interface QueueWorker {
   /** This worker's name on the queue: host, process id and package version. */
   name: string;
+  /** Starts taking jobs (the worker is connected, and takes none before this). */
+  run(): void;
   /** 'finish': take no more jobs and finish the ones under way; 'return': stop them and put them back in the queue. */
   stop(mode: 'finish' | 'return'): Promise<void>;
   /** The number of jobs under way. */
@@ -31,7 +33,7 @@ export interface QueueWorker {
   done: Promise<number>;
 }
 
-/** Connects (failing fast and in words when Redis is unreachable), then takes jobs until stopped. */
+/** Connects (failing fast and in words when Redis is unreachable); once run, takes jobs until stopped. */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const { target, log } = options;
   await checkRedis(target);
@@ -136,7 +138,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return stopping;
   };
 
-  void worker.run();
   await worker.waitUntilReady();
-  return { name, stop, active: () => running.size, done };
+  return {
+    name,
+    run: () => {
+      if (stopping === null) void worker.run();
+    },
+    stop,
+    active: () => running.size,
+    done,
+  };
 }

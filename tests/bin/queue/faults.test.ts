@@ -57,7 +57,8 @@ function comparable(json: { cells: Record<string, unknown>[] }): unknown {
 describe.skipIf(SKIP)('faults the queue survives', () => {
   it('workers stopped mid-job never lose it: Ctrl-C finishes it, Ctrl-C twice returns it, and after a SIGKILL another worker takes it over; every episode counts once', async () => {
     const server = await redis();
-    const args = ['eval', 'reach', '--only', 'mode2:cem', '--episodes', '3', '--deterministic', '--json'];
+    // 128 candidates per CEM iteration: an episode takes long enough (seconds) to be stopped in the middle.
+    const args = ['eval', 'reach', '--only', 'mode2:cem', '--samples', '128', '--episodes', '3', '--deterministic', '--json'];
     const queued = start([...args, '--queue', server.url]);
     children.push(queued);
     const started = (w: Child): string[] => [...w.output().matchAll(/start (eval-\w+)/g)].map((m) => m[1]!);
