@@ -57,27 +57,26 @@ function comparable(json: { cells: Record<string, unknown>[] }): unknown {
 describe.skipIf(SKIP)('faults the queue survives', () => {
   it('workers stopped mid-job never lose it: Ctrl-C finishes it, Ctrl-C twice returns it, and after a SIGKILL another worker takes it over; every episode counts once', async () => {
     const server = await redis();
-    // 128 candidates per CEM iteration: an episode takes long enough (seconds) to be stopped in the middle.
-    const args = ['eval', 'reach', '--only', 'mode2:cem', '--samples', '128', '--episodes', '3', '--deterministic', '--json'];
+    // 64 candidates per CEM iteration: an episode takes long enough (a second or more) to be stopped in the middle.
+    const args = ['eval', 'reach', '--only', 'mode2:cem', '--samples', '64', '--episodes', '3', '--deterministic', '--json'];
+    // The same episodes here, beside the queue's workers, for the results they must give.
+    const local = autonomy([...args, '--workers', '0']);
     const queued = start([...args, '--queue', server.url]);
     children.push(queued);
     const started = (w: Child): string[] => [...w.output().matchAll(/start (eval-\w+)/g)].map((m) => m[1]!);
 
-    // Ctrl-C: the job under way finishes, and the worker takes no other.
-    const finishing = await worker(server.url, ['--stall-timeout', '2']);
-    await finishing.waitFor(/start eval-/);
+    // Two workers take a job each. Ctrl-C: the first finishes its job and takes no other. Ctrl-C twice: the second's
+    // job goes back to the queue, unfinished.
+    const [finishing, returning] = await Promise.all([worker(server.url, ['--stall-timeout', '2']), worker(server.url, ['--stall-timeout', '2'])]);
+    await Promise.all([finishing.waitFor(/start eval-/), returning.waitFor(/start eval-/)]);
     finishing.process.kill('SIGINT');
+    returning.process.kill('SIGINT');
+    await returning.waitFor(/stopping: finishing/);
+    returning.process.kill('SIGINT');
     expect(await finishing.exited).toBe(0);
     expect(finishing.output()).toContain('stopping: finishing 1 job under way, taking no more (Ctrl-C again returns them to the queue)');
     expect(started(finishing)).toHaveLength(1);
     expect(finishing.output()).toContain(`done  ${started(finishing)[0]}`);
-
-    // Ctrl-C twice: the job under way goes back to the queue, unfinished.
-    const returning = await worker(server.url, ['--stall-timeout', '2']);
-    await returning.waitFor(/start eval-/);
-    returning.process.kill('SIGINT');
-    await returning.waitFor(/stopping: finishing/);
-    returning.process.kill('SIGINT');
     expect(await returning.exited).toBe(0);
     const returned = started(returning)[0]!;
     expect(returning.output()).toContain(`returned ${returned} to the queue`);
@@ -99,9 +98,8 @@ describe.skipIf(SKIP)('faults the queue survives', () => {
     expect(new Set(finished).size).toBe(3);
     expect(finished).toEqual(expect.arrayContaining([returned, lost]));
 
-    const local = await autonomy([...args, '--workers', '0']);
     const result = JSON.parse(queued.output().trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!) as EvalJson;
-    expect(withoutTimings(result.rows)).toEqual(withoutTimings(lastJson<EvalJson>(local).rows));
+    expect(withoutTimings(result.rows)).toEqual(withoutTimings(lastJson<EvalJson>(await local).rows));
     expect(queued.output()).toMatch(/eval reach: 3\/3 episodes/);
     expect(queued.output()).not.toMatch(/[4-9]\/3 episodes/);
   }, 180_000);
@@ -111,13 +109,15 @@ describe.skipIf(SKIP)('faults the queue survives', () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-shared-'));
     const sweep = path.join(shared, 'grid.json');
     fs.writeFileSync(sweep, JSON.stringify({ name: 'restart', sims: ['reach'], seeds: [5], settings: [{ preset: 'smoke', steps: 20 }], train: true, eval: { episodes: 2, only: 'scripted,mode1', deterministic: true } }));
+    // The same sweep here, beside the queue's worker, for the results it must give.
+    const here = autonomy(['sweep', sweep, '--workers', '0', '--artifacts', fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-local-')), '--json']);
     const w = await worker(server.url, ['--artifacts', shared, '--stall-timeout', '5']);
     const queued = start(['sweep', sweep, '--queue', server.url, '--artifacts', shared, '--json']);
     children.push(queued);
     // The restart lands while the training job runs on the worker.
     await w.waitFor(/start train-/);
     await server.restart();
-    const local = await autonomy(['sweep', sweep, '--workers', '1', '--artifacts', fs.mkdtempSync(path.join(os.tmpdir(), 'autonomy-local-')), '--json']);
+    const local = await here;
     expect(await queued.exited).toBe(0);
     expect(w.output()).toMatch(/lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+.*; retrying until it is back/);
     expect(w.output()).toMatch(/reconnected to Redis/);
@@ -171,7 +171,9 @@ describe.skipIf(SKIP)('faults the queue survives', () => {
     // `queue clean` removes the failed jobs (the finished ones were removed by the commands that collected them).
     const clean = await autonomy(['queue', 'clean', server.url]);
     expect(clean.stdout.trim()).toBe(`removed 0 done and 3 failed jobs from redis://127.0.0.1:${server.port}`);
-    expect(lastJson<{ counts: { failed: number; done: number } }>(await autonomy(['queue', 'status', server.url, '--json'])).counts).toMatchObject({ failed: 0, done: 0 });
+    const after = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: server.port }, prefix: QUEUE_PREFIX });
+    expect(await after.getJobCounts('completed', 'failed', 'wait')).toEqual({ completed: 0, failed: 0, wait: 0 });
+    await after.close();
   }, 120_000);
 
   it('a worker of another package version refuses the job with a clear message, returns it to the queue, and stops', async () => {

@@ -73,11 +73,14 @@ describe.skipIf(SKIP)('the queue, against a real redis-server', () => {
   }, 120_000);
 
   it('shows waiting, active, done and failed jobs and the workers; collected jobs have left the queue', async () => {
-    const text = await autonomy(['queue', 'status', url]);
+    const [text, json] = await Promise.all([
+      autonomy(['queue', 'status', url]),
+      // The password may come from the environment instead of the URL.
+      autonomy(['queue', 'status', `redis://127.0.0.1:${redis.port}`, '--json'], { env: { ...ENV, AUTONOMY_REDIS_PASSWORD: PASSWORD } }),
+    ]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^queue at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port} \\(Redis \\d+\\.\\d+\\.\\d+\\)\\nwaiting 0, active 0, done 0, failed 0\\nworkers: 2 \\(.*:\\d+@\\d+\\.\\d+\\.\\d+, .*:\\d+@\\d+\\.\\d+\\.\\d+\\)`));
-    const json = await autonomy(['queue', 'status', url, '--json']);
-    expect(lastJson(json)).toMatchObject({ queue: `redis://:***@127.0.0.1:${redis.port}`, counts: { waiting: 0, active: 0, done: 0, failed: 0 }, failed: [], refusals: [] });
+    expect(lastJson(json)).toMatchObject({ queue: `redis://127.0.0.1:${redis.port}`, counts: { waiting: 0, active: 0, done: 0, failed: 0 }, workers: [expect.any(String), expect.any(String)], failed: [], refusals: [] });
     expectNoPassword(text.stdout, text.stderr, json.stdout, json.stderr);
   }, 60_000);
 
@@ -88,13 +91,10 @@ describe.skipIf(SKIP)('the queue, against a real redis-server', () => {
     expect(await refusal(`redis://127.0.0.1:${redis.port}`)).toBe(`Redis at redis://127.0.0.1:${redis.port} needs a password; give it in the URL (redis://:PASSWORD@HOST:PORT) or in $AUTONOMY_REDIS_PASSWORD`);
     expect(await refusal(`redis://:${encodeURIComponent(PASSWORD)}@127.0.0.1:1`)).toMatch(/^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1: nothing listens there \(connection refused\)/);
     expectNoPassword(wrong);
-    // The command line says it in one line, and takes the password from the environment instead of the URL.
+    // The command line says it in one line.
     const none = await autonomy(['eval', 'reach', '--only', 'scripted', '--episodes', '1', '--queue', `redis://127.0.0.1:${redis.port}`]);
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe(`autonomy: error: Redis at redis://127.0.0.1:${redis.port} needs a password; give it in the URL (redis://:PASSWORD@HOST:PORT) or in $AUTONOMY_REDIS_PASSWORD`);
-    const fromEnv = await autonomy(['queue', 'status', `redis://127.0.0.1:${redis.port}`], { env: { ...ENV, AUTONOMY_REDIS_PASSWORD: PASSWORD } });
-    expect(fromEnv.code).toBe(0);
-    expectNoPassword(none.stderr, fromEnv.stdout, fromEnv.stderr);
   }, 60_000);
 
   it('connects over TLS with rediss://', async () => {
