@@ -4,6 +4,7 @@ import { initBackend } from '../agent/tensor/backend.ts';
 import { benchAgent } from './agent.ts';
 import { benchDecisions } from './decisions.ts';
 import { benchPlanners } from './planners.ts';
+import { benchQueue } from './queue.ts';
 import { benchVector } from './vector.ts';
 import { benchWorld } from './world.ts';
 import { benchWorldModel } from './world-model.ts';
@@ -75,3 +76,19 @@ console.log(
     benchVector().map((r) => [r.what, r.envs ?? 'per tick', Math.round(r.stepsPerSecond), r.ratio.toFixed(2), r.baseline]),
   ),
 );
+
+console.log('\nQueue: Mode-1 evaluation episodes/s in reach through `autonomy eval` (wasm), on the local pool and on a Redis queue');
+console.log('each rate from two runs of 10 and 60 episodes (what a run spends once cancels out); baseline: the local pool with as many threads');
+const queue = await benchQueue();
+if (typeof queue === 'string') console.log(queue);
+else {
+  const pool = (workers: number): number => queue.rows.find((r) => r.transport === 'local pool' && r.workers === workers)!.episodesPerSecond;
+  console.log(
+    formatTable(
+      ['transport', 'workers', 'episodes/s', 'ms/episode', 'vs local pool'],
+      queue.rows.map((r) => [r.transport, r.workers, r.episodesPerSecond.toFixed(1), r.msPerEpisode.toFixed(1), (r.episodesPerSecond / pool(r.workers)).toFixed(2)]),
+    ),
+  );
+  const scripted = queue.scriptedMsPerEpisode;
+  console.log(`queue overhead per job, on scripted episodes (20 and 420), one worker against one pool thread: ${queue.overheadMsPerJob.toFixed(1)} ms (${scripted.queue.toFixed(1)} against ${scripted.pool.toFixed(1)} ms per episode)`);
+}

@@ -6,6 +6,10 @@ import { registerList } from './commands/list.ts';
 import { registerRun } from './commands/run.ts';
 import { registerView } from './commands/view.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerWorker } from './commands/worker.ts';
+import { registerQueue } from './commands/queue.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { scrubAll } from './queue/url.ts';
 
 const program = new Command()
   .name('autonomy')
@@ -18,8 +22,9 @@ const debug = process.argv.includes('--debug');
 /** One line saying what went wrong; the stack trace too with --debug. */
 function report(e: unknown): void {
   const error = e instanceof Error ? e : new Error(String(e));
-  console.error(`autonomy: error: ${error.message}`);
-  if (debug && error.stack) console.error(error.stack);
+  // A queue's password never reaches the terminal, whichever library's message carries it.
+  console.error(`autonomy: error: ${scrubAll(error.message)}`);
+  if (debug && error.stack) console.error(scrubAll(error.stack));
 }
 
 // Errors thrown outside the command's own flow (a server's event, a timer) are reported the same way.
@@ -36,6 +41,9 @@ registerView(program);
 registerTrain(program);
 registerAblate(program);
 registerEval(program);
+registerSweep(program);
+registerWorker(program);
+registerQueue(program);
 
 try {
   await program.parseAsync(process.argv);

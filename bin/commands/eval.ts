@@ -1,18 +1,17 @@
 // `autonomy eval <sim>`: success rate, steps, decision latency and model evaluations per agent and planner, over fixed seeds.
 import os from 'node:os';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { initBackend } from '../../agent/tensor/backend.ts';
-import { DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
-import { readCheckpointManifest } from '../../agent/checkpoint.ts';
-import { PLANNER_NAMES, type PlannerName } from '../../agent/actor/planners/registry.ts';
+import { checkpointPlanner, DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
 import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
 import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 import { isSimFile } from '../../agent/harness/plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
+import { progress } from '../progress.ts';
+import { addQueueOptions, queueRunner, type QueueFlags } from '../queue/cli.ts';
 
-interface EvalFlags extends PlanningFlags, CostFlags {
+interface EvalFlags extends PlanningFlags, CostFlags, QueueFlags {
   checkpoint?: string;
   episodes: number;
   seed: number;
@@ -45,10 +44,12 @@ export function registerEval(program: Command): void {
     .option('--deterministic', 'plan by iteration count only (no time budget), so results do not depend on load')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (or $AUTONOMY_BACKEND)')
     .option('--json', 'print one JSON object on the last line of stdout');
-  addPlanningOptions(addCostOptions(command))
+  addQueueOptions(addPlanningOptions(addCostOptions(command)), 'with --queue: the folder every worker shares, as this machine mounts it (a checkpoint or plug-in under it travels as a reference)')
     .action(async (simName: string, flags: EvalFlags) => {
       const sim = await simArgument(simName);
       checkSeedRange(flags.seed, flags.episodes);
+      if (flags.queue !== undefined && flags.workers !== undefined) throw new Error(`--workers sizes the local pool; with --queue the episodes run on the queue's workers (\`autonomy worker --queue URL --concurrency N\` on each machine): drop --workers`);
+      if (flags.queue === undefined && flags.artifacts !== undefined) throw new Error('--artifacts names the folder the workers of a queue share; give it with --queue URL');
       const { planner, ...planning } = planningOverrides(flags);
       if (flags.deterministic && planning.timeBudgetMs !== undefined) throw new Error('--deterministic plans without a time budget: give it or --budget-ms, not both');
       const checkpoint = flags.checkpoint ?? shippedFor(sim);
@@ -61,33 +62,40 @@ export function registerEval(program: Command): void {
       const backend = await initBackend(flags.backend);
       const { extraCosts, weights, defaultWeights, warnings } = await costChoice(flags, sim);
       for (const line of warnings) console.error(line);
-      const bar = process.stderr.isTTY && !flags.json
-        ? new cliProgress.SingleBar({ format: `eval ${sim.name} {bar} {value}/{total} episodes`, stream: process.stderr }, cliProgress.Presets.shades_classic)
-        : null;
-      bar?.start(rows.length * flags.episodes, 0);
+      const queue = await queueRunner(flags);
+      const total = rows.length * flags.episodes;
+      if (queue) {
+        const workers = await queue.runner.workers();
+        console.error(`eval ${sim.name}: ${total} episodes as jobs on ${queue.display} (${workers === null ? 'an unknown number of workers' : `${workers} worker${workers === 1 ? '' : 's'}`} connected)`);
+      }
+      const bar = progress(`eval ${sim.name}`, total, 'episodes', { quiet: flags.json && !queue, lines: queue !== undefined });
       let results;
       try {
-        results = await runEvaluation({
-          sim: sim.name,
-          rows,
-          episodes: flags.episodes,
-          seed: flags.seed,
-          ...(checkpoint ? { checkpoint } : {}),
-          backend,
-          ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
-          deterministic: flags.deterministic ?? false,
-          planning,
-          ...(isSimFile(simName) ? { simFile: simName } : {}),
-          costFiles: flags.cost.map((c) => c.file),
-          weights,
-          defaultWeights,
-          onEpisode: () => bar?.increment(),
-        });
+        results = await runEvaluation(
+          {
+            sim: sim.name,
+            rows,
+            episodes: flags.episodes,
+            seed: flags.seed,
+            ...(checkpoint ? { checkpoint } : {}),
+            backend,
+            ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+            deterministic: flags.deterministic ?? false,
+            planning,
+            ...(isSimFile(simName) ? { simFile: simName } : {}),
+            costFiles: flags.cost.map((c) => c.file),
+            weights,
+            defaultWeights,
+            onEpisode: () => bar.tick(),
+          },
+          queue?.runner,
+        );
       } finally {
-        bar?.stop();
+        bar.stop();
+        await queue?.runner.close();
       }
       if (flags.json) {
-        console.log(JSON.stringify({ sim: sim.name, episodes: flags.episodes, seed: flags.seed, backend, checkpoint: checkpoint ?? null, rows: results }));
+        console.log(JSON.stringify({ sim: sim.name, episodes: flags.episodes, seed: flags.seed, backend, checkpoint: checkpoint ?? null, rows: results, ...(queue ? { queue: queue.display } : {}) }));
         return;
       }
       console.log(`${sim.name}: ${flags.episodes} episodes per row, seeds ${flags.seed}…${flags.seed + flags.episodes - 1}, ${backend}${checkpoint ? `, checkpoint ${checkpoint}` : ''}`);
@@ -100,12 +108,4 @@ export function registerEval(program: Command): void {
         ),
       );
     });
-}
-
-/** The planner a checkpoint's agent plans with, or undefined (no checkpoint, or none recorded). */
-function checkpointPlanner(checkpoint: string | undefined): PlannerName | undefined {
-  if (!checkpoint) return undefined;
-  const meta = readCheckpointManifest(checkpoint).meta as { config?: { planning?: { planner?: unknown } } };
-  const planner = meta.config?.planning?.planner;
-  return (PLANNER_NAMES as readonly unknown[]).includes(planner) ? (planner as PlannerName) : undefined;
 }

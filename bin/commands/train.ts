@@ -9,6 +9,7 @@ import { METRICS, PRESETS, trainRun } from '../../agent/training/training-run.ts
 import { addCostOptions, addPlanningOptions, parsePositiveInt, parseSeed, parseShare, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
 import { costChoice, simArgument } from '../plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
+import { trainSummary } from '../jobs/train-job.ts';
 
 interface TrainFlags extends PlanningFlags, CostFlags {
   /** Undefined when not given: quick for a new run, the checkpoint's for a resumed one (as are seed and share). */
@@ -23,9 +24,6 @@ interface TrainFlags extends PlanningFlags, CostFlags {
   backend?: string;
   json?: boolean;
 }
-
-const round = (v: number): number => Math.round(v * 1e4) / 1e4;
-const roundAll = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
 
 export function registerTrain(program: Command): void {
   const command = program
@@ -94,32 +92,7 @@ export function registerTrain(program: Command): void {
       } finally {
         bar?.stop();
       }
-      const { evidence } = result;
-      const summary = {
-        sim: sim.name,
-        preset: run.presetName,
-        backend,
-        out,
-        transitions: result.transitions,
-        steps: result.steps,
-        effectiveRank: round(evidence.effectiveRank),
-        minStd: round(evidence.minStd),
-        probeR2: roundAll(evidence.probeR2),
-        predError: roundAll(evidence.predError),
-        copyLastError: roundAll(evidence.copyLastError),
-        latentError: roundAll(evidence.latentError),
-        copyLastLatentError: roundAll(evidence.copyLastLatentError),
-        ...(evidence.blockError ? { blockError: Object.fromEntries(Object.entries(evidence.blockError).map(([h, e]) => [h, roundAll(e)])) } : {}),
-        transitionsPerSecond: Math.round(result.transitionsPerSecond),
-        probeLoss: result.probeLoss === null ? null : round(result.probeLoss),
-        criticLoss: result.criticLoss === null ? null : round(result.criticLoss),
-        goalCritic: result.goalCritic === null ? null : roundAll({ ...result.goalCritic }),
-        distill: result.distill.map((r) => ({ ...r, loss: round(r.loss) })),
-        costWeights: result.agent.settings.weights,
-        seconds: Math.round((performance.now() - started) / 100) / 10,
-        phaseSeconds: result.phaseSeconds,
-      };
-      result.agent.dispose();
+      const summary = trainSummary(result, { sim: sim.name, preset: run.presetName, backend, out, seconds: (performance.now() - started) / 1000 });
       if (flags.json) {
         console.log(JSON.stringify(summary));
         return;

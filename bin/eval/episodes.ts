@@ -1,5 +1,6 @@
 // Evaluation rows and single evaluation episodes: the unit of work that runs serially or on a worker pool.
 import { PLANNER_NAMES, type PlannerName } from '../../agent/actor/planners/registry.ts';
+import { readCheckpointManifest } from '../../agent/checkpoint.ts';
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { meterCosts } from '../../agent/cost/cost-meter.ts';
 import type { IntrinsicCost, SimWithCosts } from '../../agent/cost/index.ts';
@@ -31,6 +32,14 @@ export const DEFAULT_ROWS: readonly EvalRowSpec[] = [
   { agent: 'mode1', planner: null },
   ...EVAL_PLANNERS.map((planner) => ({ agent: 'mode2' as const, planner })),
 ];
+
+/** The planner a checkpoint's agent plans with, or undefined (no checkpoint, or none recorded). */
+export function checkpointPlanner(checkpoint: string | undefined): PlannerName | undefined {
+  if (!checkpoint) return undefined;
+  const meta = readCheckpointManifest(checkpoint).meta as { config?: { planning?: { planner?: unknown } } };
+  const planner = meta.config?.planning?.planner;
+  return (PLANNER_NAMES as readonly unknown[]).includes(planner) ? (planner as PlannerName) : undefined;
+}
 
 /** Parses `--only mode1,mode2:cem,…`; a planning agent without a planner gets `planner` (default: the default one). */
 export function parseRows(text: string, planner: EvalPlanner = DEFAULT_PLANNER): EvalRowSpec[] {
@@ -71,7 +80,7 @@ export interface TaskPlugins {
 const loaded = new Map<string, Promise<TaskPlugins>>();
 
 /** Loads what a task names: its sim (registered, or from its file) and its cost files; cached per thread. */
-export function taskPlugins(task: EpisodeTask): Promise<TaskPlugins> {
+export function taskPlugins(task: Pick<EpisodeTask, 'sim' | 'simFile' | 'costFiles'>): Promise<TaskPlugins> {
   const key = JSON.stringify([task.sim, task.simFile ?? null, task.costFiles ?? []]);
   let plugins = loaded.get(key);
   if (!plugins) {

@@ -1,9 +1,10 @@
-// Runs every row of an evaluation over fixed seeds, serially or on a worker-thread pool (one worker per core).
+// Runs every row of an evaluation over fixed seeds: serially, on a worker-thread pool (one worker per core), or on any JobRunner (a queue's workers).
 import os from 'node:os';
-import { Piscina } from 'piscina';
 import type { PlanningConfig } from '../../agent/actor/planning.ts';
 import { deriveSeed } from '../../world/seeds.ts';
-import { runEvalEpisode, summarizeRow, taskPlugins, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
+import { runJob, type EvalJob } from '../jobs/jobs.ts';
+import { JobError, JobsFailedError, poolRunner, type JobRunner } from '../jobs/runner.ts';
+import { summarizeRow, type EpisodeOutcome, type EpisodeTask, type EvalRowResult, type EvalRowSpec } from './episodes.ts';
 
 export interface EvalOptions {
   sim: string;
@@ -12,7 +13,7 @@ export interface EvalOptions {
   seed: number;
   checkpoint?: string;
   backend: string;
-  /** 0 runs in this thread; default: one worker per core. */
+  /** 0 runs in this thread; default: one worker per core. Ignored when a runner is given. */
   workers?: number;
   deterministic?: boolean;
   /** Planning settings over the checkpoint's (the row's planner aside). */
@@ -27,50 +28,58 @@ export interface EvalOptions {
   onEpisode?: () => void;
 }
 
-export async function runEvaluation(options: EvalOptions): Promise<EvalRowResult[]> {
-  const tasks: EpisodeTask[] = options.rows.flatMap((row) =>
-    Array.from({ length: options.episodes }, (_, i) => ({
-      sim: options.sim,
-      row,
-      seed: deriveSeed(options.seed, 'episode', i),
-      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-      ...(options.deterministic ? { deterministic: true } : {}),
-      ...(options.planning && Object.keys(options.planning).length > 0 ? { planning: options.planning } : {}),
-      ...(options.simFile ? { simFile: options.simFile } : {}),
-      ...(options.costFiles && options.costFiles.length > 0 ? { costFiles: options.costFiles } : {}),
-      ...(options.weights && Object.keys(options.weights).length > 0 ? { weights: options.weights } : {}),
-      ...(options.defaultWeights && Object.keys(options.defaultWeights).length > 0 ? { defaultWeights: options.defaultWeights } : {}),
-    })),
+/** The evaluation's episodes as jobs, row by row, episode i of each row on seed `deriveSeed(seed, 'episode', i)`. */
+export function evalJobs(options: EvalOptions): EvalJob[] {
+  return options.rows.flatMap((row) =>
+    Array.from({ length: options.episodes }, (_, i): EvalJob => {
+      const task: EpisodeTask = {
+        sim: options.sim,
+        row,
+        seed: deriveSeed(options.seed, 'episode', i),
+        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        ...(options.deterministic ? { deterministic: true } : {}),
+        ...(options.planning && Object.keys(options.planning).length > 0 ? { planning: options.planning } : {}),
+        ...(options.simFile ? { simFile: options.simFile } : {}),
+        ...(options.costFiles && options.costFiles.length > 0 ? { costFiles: options.costFiles } : {}),
+        ...(options.weights && Object.keys(options.weights).length > 0 ? { weights: options.weights } : {}),
+        ...(options.defaultWeights && Object.keys(options.defaultWeights).length > 0 ? { defaultWeights: options.defaultWeights } : {}),
+      };
+      return { kind: 'eval', backend: options.backend, task };
+    }),
   );
-  // Never more threads than episodes: each one starts a backend and loads the checkpoint.
-  const workers = Math.min(options.workers ?? os.availableParallelism(), tasks.length);
+}
+
+/**
+ * Runs the evaluation and summarises each row. Without a runner: in this thread (`workers: 0`, stopping at the first
+ * failure) or on a pool of worker threads. On a runner whose jobs fail with JobErrors (a queue), every other job still
+ * finishes and a JobsFailedError lists the failures.
+ */
+export async function runEvaluation(options: EvalOptions, runner?: JobRunner): Promise<EvalRowResult[]> {
+  const jobs = evalJobs(options);
   let outcomes: EpisodeOutcome[];
-  if (workers === 0) {
+  // Never more threads than episodes: each one starts a backend and loads the checkpoint.
+  const workers = Math.min(options.workers ?? os.availableParallelism(), jobs.length);
+  if (!runner && workers === 0) {
     outcomes = [];
-    for (const t of tasks) {
-      outcomes.push(runEvalEpisode(t, await taskPlugins(t)));
+    for (const job of jobs) {
+      outcomes.push(await runJob(job));
       options.onEpisode?.();
     }
   } else {
-    // Compiled, the worker is JavaScript; from source it needs tsx, by its full path (the user may run from a folder
-    // where 'tsx' does not resolve).
-    const source = import.meta.url.endsWith('.ts');
-    const pool = new Piscina({
-      filename: new URL(source ? './worker.ts' : './worker.js', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
-      execArgv: source ? ['--import', import.meta.resolve('tsx')] : [],
-    });
+    const transport = runner ?? poolRunner(workers);
     const settled = await Promise.allSettled(
-      tasks.map(async (t) => {
-        const o = (await pool.run({ ...t, backend: options.backend })) as EpisodeOutcome;
+      jobs.map(async (job) => {
+        const outcome = await transport.submit(job);
         options.onEpisode?.();
-        return o;
+        return outcome;
       }),
     );
-    await pool.destroy();
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (!runner) await transport.close();
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    if (failures.length > 0) {
+      if (failures.every((f) => f instanceof JobError)) throw new JobsFailedError(failures, jobs.length);
+      throw failures[0];
+    }
     outcomes = settled.map((s) => (s as PromiseFulfilledResult<EpisodeOutcome>).value);
   }
   return options.rows.map((row, r) => summarizeRow(row, outcomes.slice(r * options.episodes, (r + 1) * options.episodes)));
