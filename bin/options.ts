@@ -1,4 +1,5 @@
 // Validation of command-line values with zod: each bad value names the flag, what it got and what is allowed.
+import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { z } from 'zod';
 import { PLANNER_NAMES, type PlannerName } from '../agent/actor/planners/registry.ts';
@@ -118,4 +119,14 @@ export function addCostOptions(command: Command): Command {
   return command
     .option('--cost <file[=weight]>', 'load an intrinsic-cost plug-in file with weight u (default: the checkpoint\'s, else 1; 0 measures without optimising); repeatable', parseCostFlag, [] as CostFlag[])
     .option('--weight <name=weight>', 'set the weight u of a loaded intrinsic cost (built-in, the sim\'s, or a plug-in); repeatable', parseWeightFlag, [] as [string, number][]);
+}
+
+/** More threads than this only queue for the cores (each holds a tfjs backend and the checkpoint). */
+const MAX_WORKERS = 4 * os.availableParallelism();
+
+/** `--workers N`: worker threads of the local pool, 0 for this thread, at most 4 per core. */
+export function parseWorkers(v: string): number {
+  if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a whole number (0 runs in this thread), got '${v}'`);
+  if (Number(v) > MAX_WORKERS) throw new Error(`--workers: at most ${MAX_WORKERS} (4 per core on this machine), got ${v}`);
+  return Number(v);
 }

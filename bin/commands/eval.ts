@@ -1,10 +1,9 @@
 // `autonomy eval <sim>`: success rate, steps, decision latency and model evaluations per agent and planner, over fixed seeds.
-import os from 'node:os';
 import type { Command } from 'commander';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { checkpointPlanner, DEFAULT_ROWS, parseRows } from '../eval/episodes.ts';
 import { runEvaluation } from '../eval/run-eval.ts';
-import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
+import { addCostOptions, addPlanningOptions, checkSeedRange, parsePositiveInt, parseSeed, parseWorkers, planningOverrides, type CostFlags, type PlanningFlags } from '../options.ts';
 import { costChoice, shippedFor, simArgument } from '../plugins.ts';
 import { isSimFile } from '../../agent/harness/plugins.ts';
 import { formatTable } from '../../agent/harness/table.ts';
@@ -21,15 +20,6 @@ interface EvalFlags extends PlanningFlags, CostFlags, QueueFlags {
   backend?: string;
   json?: boolean;
 }
-
-/** More threads than this only queue for the cores (each holds a tfjs backend and the checkpoint). */
-const MAX_WORKERS = 4 * os.availableParallelism();
-
-const parseWorkers = (v: string): number => {
-  if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a whole number (0 runs in this thread), got '${v}'`);
-  if (Number(v) > MAX_WORKERS) throw new Error(`--workers: at most ${MAX_WORKERS} (4 per core on this machine), got ${v}`);
-  return Number(v);
-};
 
 export function registerEval(program: Command): void {
   const command = program

@@ -7,7 +7,7 @@ import type { SimWithCosts } from '../../agent/cost/index.ts';
 import { formatTable } from '../../agent/harness/table.ts';
 import { initBackend } from '../../agent/tensor/backend.ts';
 import { inThreadRunner, poolRunner, type JobRunner } from '../jobs/runner.ts';
-import { parseCostFlag } from '../options.ts';
+import { parseCostFlag, parseWorkers } from '../options.ts';
 import { costChoice, shippedFor, simArgument, type CostChoice } from '../plugins.ts';
 import { progress } from '../progress.ts';
 import { addQueueOptions, artifactsFolder, queueRunner, type QueueFlags } from '../queue/cli.ts';
@@ -19,13 +19,6 @@ interface SweepFlags extends QueueFlags {
   backend?: string;
   json?: boolean;
 }
-
-const MAX_WORKERS = 4 * os.availableParallelism();
-const parseWorkers = (v: string): number => {
-  if (!/^\d+$/.test(v)) throw new Error(`--workers: expected a whole number (0 runs in this thread), got '${v}'`);
-  if (Number(v) > MAX_WORKERS) throw new Error(`--workers: at most ${MAX_WORKERS} (4 per core on this machine), got ${v}`);
-  return Number(v);
-};
 
 const percent = (v: number): string => `${(100 * v).toFixed(0)} %`;
 const interval = ([low, high]: [number, number]): string => `${(100 * low).toFixed(0)}–${(100 * high).toFixed(0)} %`;
