@@ -37,7 +37,8 @@ export function fitProbes(encoder: PerceptionEncoder, model: HJepa, memory: Shor
     }
     loss = tf.tidy(() => {
       const ys = tf.tensor2d(y, [batch, width]);
-      const level1 = (): tf.Scalar => (probeNet ? tf.mean(tf.square(tf.sub(probeNet.apply(tf.tensor2d(x, [batch, d])), ys))) : tf.mean(tf.square(tf.sub(model.probe(tf.tensor2d(x, [batch, d])), ys))));
+      // A state slot reads the features back exactly: its error is 0.
+      const level1 = (): tf.Scalar => (probeNet ? tf.mean(tf.square(tf.sub(probeNet.apply(tf.tensor2d(x, [batch, d])), ys))) : tf.scalar(0));
       const level2 = (): tf.Scalar => tf.mean(tf.square(tf.sub(model.probe2Net.apply(tf.tensor2d(x2, [batch, d2])), ys)));
       const losses: tf.Scalar[] = [];
       optimizer.minimize(() => {
