@@ -13,6 +13,8 @@ type ByHorizon = Record<`h${(typeof HORIZONS)[number]}`, number>;
 /** Horizons of the block-pose evidence (push): the current state's read-out, a short and a long rollout. */
 export const BLOCK_HORIZONS = [0, 8, 32] as const;
 type ByBlockHorizon = Record<`h${(typeof BLOCK_HORIZONS)[number]}`, { px: number; deg: number }>;
+/** The features that give the block's pose relative to the agent. */
+const BLOCK_POSE = ['block.dx', 'block.dy', 'block.cos', 'block.sin'] as const;
 
 export interface WorldModelEvidence {
   /** Effective rank of the covariance of s over held-out states (1 = collapsed to a line). */
@@ -70,7 +72,7 @@ export function evaluateWorldModel(
   const r2 = rSquared(applyLinearProbe(probe, S.subarray(half * d), rows - half), y.subarray(half * names.length), rows - half, names.length);
 
   // Step 3. Open-loop prediction with the true actions and z = 0, against copying the last state.
-  const hasBlock = ['block.dx', 'block.dy', 'block.cos', 'block.sin'].every((n) => model.probeLayout.names.includes(n));
+  const hasBlock = BLOCK_POSE.every((n) => model.probeLayout.names.includes(n));
   const H = hasBlock ? BLOCK_HORIZONS.at(-1)! : HORIZONS.at(-1)!;
   const batch = memory.sample(H + 1, windows, rng);
   const x = timeMajor(batch.observations, windows, H + 1, obsSize);
@@ -93,11 +95,12 @@ export function evaluateWorldModel(
       return (sum / windows) * positionScale;
     };
     // The block's position is the probed agent position plus the probed offset to the block.
+    type Offsets = [number, number, number, number];
+    const [bx, by, bc, bs] = (hasBlock ? BLOCK_POSE.map((n) => model.probeLayout.slice(n).offset) : [0, 0, 0, 0]) as Offsets;
+    const [tx, ty, tc, ts] = (hasBlock ? BLOCK_POSE.map((n) => layout.slice(n).offset) : [0, 0, 0, 0]) as Offsets;
     const blockError = (s: tf.Tensor2D, k: number): { px: number; deg: number } => {
       const p = model.probeInfer(s).dataSync();
       const width = model.probeLayout.size;
-      const [bx, by, bc, bs] = ['block.dx', 'block.dy', 'block.cos', 'block.sin'].map((n) => model.probeLayout.slice(n).offset) as [number, number, number, number];
-      const [tx, ty, tc, ts] = ['block.dx', 'block.dy', 'block.cos', 'block.sin'].map((n) => layout.slice(n).offset) as [number, number, number, number];
       let pixels = 0;
       let radians = 0;
       for (let i = 0; i < windows; i++) {
